@@ -1,0 +1,31 @@
+# Entry points for people and CI. Each target installs missing Debian
+# packages first, so a fresh Debian 12 machine needs nothing else.
+BUILD_DIR ?= build
+JOBS ?= $(shell nproc)
+CMAKE_FLAGS ?= -DCMAKE_BUILD_TYPE=RelWithDebInfo -DTENET_WERROR=ON
+
+.PHONY: all deps configure build test demo clean
+
+all: build
+
+deps:
+	@./install-deps.sh
+
+$(BUILD_DIR)/CMakeCache.txt:
+	cmake -S . -B $(BUILD_DIR) $(CMAKE_FLAGS)
+
+configure: deps $(BUILD_DIR)/CMakeCache.txt
+
+build: configure
+	cmake --build $(BUILD_DIR) -j $(JOBS)
+
+test: build
+	ctest --test-dir $(BUILD_DIR) --output-on-failure -j $(JOBS)
+
+demo: build
+	@echo
+	@echo "== tenet check examples/acme"
+	@$(BUILD_DIR)/tenet check examples/acme && echo "examples/acme checks clean."
+
+clean:
+	rm -rf $(BUILD_DIR)

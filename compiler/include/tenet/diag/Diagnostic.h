@@ -1,0 +1,95 @@
+/// @file Diagnostic.h
+/// @brief A diagnostic is data: code, severity, ranges, notes, help and
+/// fix-its. Renderers (text, JSON, and later SARIF and the language server)
+/// only render it.
+#pragma once
+
+#include <deque>
+#include <string>
+#include <vector>
+
+#include <fmt/format.h>
+
+#include "tenet/base/Source.h"
+#include "tenet/diag/DiagCodes.h"
+
+namespace tenet {
+
+struct DiagNote {
+  std::string message;
+  SourceRange range;  ///< may be invalid for a note without a location
+};
+
+struct FixIt {
+  SourceRange range;
+  std::string replacement;
+};
+
+struct Diagnostic {
+  DiagCode code{};
+  Severity severity = Severity::Error;
+  std::string message;
+  SourceRange range;
+  std::vector<SourceRange> extraRanges;
+  std::vector<DiagNote> notes;
+  std::string help;
+  std::vector<FixIt> fixits;
+
+  std::string_view name() const { return diagInfo(code).name; }
+  Diagnostic& note(std::string message, SourceRange at = {}) {
+    notes.push_back({std::move(message), at});
+    return *this;
+  }
+  Diagnostic& withHelp(std::string h) {
+    help = std::move(h);
+    return *this;
+  }
+  Diagnostic& withRange(SourceRange r) {
+    extraRanges.push_back(r);
+    return *this;
+  }
+  Diagnostic& withFix(SourceRange r, std::string replacement) {
+    fixits.push_back({r, std::move(replacement)});
+    return *this;
+  }
+};
+
+/// Collects diagnostics for one run. References returned by report() stay
+/// valid for the engine's lifetime, so notes can be attached afterwards.
+class DiagnosticEngine {
+ public:
+  static constexpr std::size_t kDefaultLimit = 5000;
+
+  template <typename... Args>
+  Diagnostic& report(DiagCode code, SourceRange range, Args&&... args) {
+    const DiagInfo& info = diagInfo(code);
+    return add(code, info.severity, range,
+               fmt::vformat(info.message, fmt::make_format_args(args...)));
+  }
+
+  Diagnostic& add(DiagCode code, Severity severity, SourceRange range, std::string message);
+
+  const std::deque<Diagnostic>& all() const { return diags_; }
+  std::size_t errorCount() const { return errors_; }
+  std::size_t warningCount() const { return warnings_; }
+  bool hasErrors() const { return errors_ > 0; }
+  /// How many diagnostics were dropped after the limit was reached.
+  std::size_t dropped() const { return dropped_; }
+  void setLimit(std::size_t limit) { limit_ = limit; }
+
+  /// Orders diagnostics by file path, then position, then code, so that
+  /// output does not depend on the order in which files were checked.
+  void sort(const SourceManager& sm);
+
+ private:
+  std::deque<Diagnostic> diags_;
+  Diagnostic overflow_;  // absorbs reports past the limit
+  std::size_t errors_ = 0, warnings_ = 0, dropped_ = 0;
+  std::size_t limit_ = kDefaultLimit;
+};
+
+/// The closest names to `wanted` among `candidates`, for "did you mean".
+/// Returns an empty string when nothing is close enough to help.
+std::string closestName(std::string_view wanted, const std::vector<std::string>& candidates);
+
+}  // namespace tenet

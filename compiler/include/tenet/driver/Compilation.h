@@ -1,0 +1,67 @@
+/// @file Compilation.h
+/// @brief The one entry point the CLI and the language server share: find
+/// the sources, load them with the stdlib, parse and analyze.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "tenet/diag/Diagnostic.h"
+#include "tenet/sema/Model.h"
+#include "tenet/syntax/AST.h"
+
+namespace tenet {
+
+struct CompileOptions {
+  std::vector<std::string> paths;          ///< files or directories; empty means "."
+  std::optional<std::string> stdlibDir;    ///< replaces the built-in stdlib
+  bool useStdlib = true;
+  std::size_t maxFileBytes = 16u << 20;    ///< larger source files are refused
+  std::size_t maxFiles = 100000;
+};
+
+class Compilation {
+ public:
+  explicit Compilation(CompileOptions options);
+  ~Compilation();
+
+  /// Loads, parses and analyzes. Returns false if any error was reported.
+  bool run();
+
+  const SourceManager& sources() const { return sm_; }
+  DiagnosticEngine& diagnostics() { return diags_; }
+  const DiagnosticEngine& diagnostics() const { return diags_; }
+  const std::vector<SourceUnit>& units() const { return units_; }
+  const Model* model() const { return model_.get(); }
+  /// True when an input could not be read at all (exit code 2).
+  bool inputFailed() const { return inputFailed_; }
+
+ private:
+  void loadStdlib();
+  void collect(const std::string& path);
+  void walk(const std::string& dir, const std::string& display, unsigned depth);
+  void loadFile(const std::string& path, const std::string& display, bool fromStdlib);
+  void loadText(std::string display, std::string text, bool fromStdlib);
+
+  CompileOptions options_;
+  SourceManager sm_;
+  DiagnosticEngine diags_;
+  std::vector<FileId> files_;
+  std::vector<SourceUnit> units_;
+  std::unique_ptr<Model> model_;
+  std::size_t fileCount_ = 0;
+  bool inputFailed_ = false;
+  bool tooMany_ = false;
+};
+
+/// The stdlib sources compiled into the binary: (file name, text) pairs.
+struct EmbeddedFile {
+  const char* name;
+  const char* data;
+  std::size_t size;
+};
+const std::vector<EmbeddedFile>& embeddedStdlib();
+
+}  // namespace tenet

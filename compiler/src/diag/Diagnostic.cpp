@@ -1,0 +1,70 @@
+// The diagnostic engine and the "did you mean" search.
+#include "tenet/diag/Diagnostic.h"
+
+#include <algorithm>
+#include <cctype>
+#include <tuple>
+
+namespace tenet {
+
+Diagnostic& DiagnosticEngine::add(DiagCode code, Severity severity, SourceRange range, std::string message) {
+  if (diags_.size() >= limit_) {
+    ++dropped_;
+    if (severity == Severity::Error) ++errors_;
+    overflow_ = Diagnostic{};
+    return overflow_;
+  }
+  Diagnostic d;
+  d.code = code;
+  d.severity = severity;
+  d.range = range;
+  d.message = std::move(message);
+  if (severity == Severity::Error) ++errors_;
+  if (severity == Severity::Warning) ++warnings_;
+  diags_.push_back(std::move(d));
+  return diags_.back();
+}
+
+void DiagnosticEngine::sort(const SourceManager& sm) {
+  auto key = [&](const Diagnostic& d) {
+    std::string_view path = d.range.valid() ? std::string_view(sm.file(d.range.file).path) : std::string_view();
+    return std::make_tuple(path, d.range.begin, d.range.end, static_cast<int>(d.code), std::string_view(d.message));
+  };
+  std::stable_sort(diags_.begin(), diags_.end(),
+                   [&](const Diagnostic& a, const Diagnostic& b) { return key(a) < key(b); });
+}
+
+namespace {
+std::size_t editDistance(std::string_view a, std::string_view b) {
+  std::vector<std::size_t> prev(b.size() + 1), cur(b.size() + 1);
+  for (std::size_t j = 0; j <= b.size(); ++j) prev[j] = j;
+  for (std::size_t i = 1; i <= a.size(); ++i) {
+    cur[0] = i;
+    for (std::size_t j = 1; j <= b.size(); ++j) {
+      auto ca = std::tolower(static_cast<unsigned char>(a[i - 1]));
+      auto cb = std::tolower(static_cast<unsigned char>(b[j - 1]));
+      cur[j] = std::min({prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ca == cb ? 0 : 1)});
+    }
+    std::swap(prev, cur);
+  }
+  return prev[b.size()];
+}
+}  // namespace
+
+std::string closestName(std::string_view wanted, const std::vector<std::string>& candidates) {
+  std::string best;
+  std::size_t bestDist = SIZE_MAX;
+  for (const auto& c : candidates) {
+    if (c == wanted) continue;
+    std::size_t d = editDistance(wanted, c);
+    if (d < bestDist || (d == bestDist && c < best)) {
+      bestDist = d;
+      best = c;
+    }
+  }
+  // Close enough to be a slip of the keyboard: about a third of the name.
+  std::size_t allowed = std::max<std::size_t>(1, (wanted.size() + 2) / 3);
+  return bestDist <= allowed ? best : std::string();
+}
+
+}  // namespace tenet

@@ -1,0 +1,188 @@
+// Finds and loads source files, then runs the syntax and semantic stages.
+#include "tenet/driver/Compilation.h"
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+
+#include "tenet/sema/Sema.h"
+#include "tenet/syntax/Parser.h"
+
+namespace fs = std::filesystem;
+
+namespace tenet {
+
+Compilation::Compilation(CompileOptions options) : options_(std::move(options)) {}
+Compilation::~Compilation() = default;
+
+namespace {
+
+std::string joinDisplay(const std::string& dir, const std::string& name) {
+  if (dir.empty() || dir == ".") return name;
+  if (dir.back() == '/') return dir + name;
+  return dir + "/" + name;
+}
+
+std::string hexByte(unsigned char c) {
+  static const char* kHex = "0123456789ABCDEF";
+  return std::string{kHex[c >> 4], kHex[c & 15]};
+}
+
+}  // namespace
+
+void Compilation::loadText(std::string display, std::string text, bool fromStdlib) {
+  FileId id = sm_.add(std::move(display), std::move(text), fromStdlib);
+  const SourceFile& f = sm_.file(id);
+  auto nul = f.text.find('\0');
+  if (nul != std::string::npos) {
+    auto at = static_cast<std::uint32_t>(nul);
+    diags_.report(DiagCode::BinaryFile, SourceRange{id, at, at + 1});
+    return;
+  }
+  if (auto bad = findInvalidUtf8(f.text)) {
+    auto at = static_cast<std::uint32_t>(*bad);
+    diags_.report(DiagCode::InvalidUtf8, SourceRange{id, at, at + 1},
+                  hexByte(static_cast<unsigned char>(f.text[*bad])))
+        .withHelp("save the file as UTF-8 text");
+    return;
+  }
+  files_.push_back(id);
+}
+
+void Compilation::loadFile(const std::string& path, const std::string& display, bool fromStdlib) {
+  if (tooMany_) return;
+  if (++fileCount_ > options_.maxFiles) {
+    tooMany_ = true;
+    inputFailed_ = true;
+    FileId id = sm_.add(display, "");
+    diags_.report(DiagCode::TooManyFiles, SourceRange{id, 0, 0}, options_.maxFiles);
+    return;
+  }
+  std::error_code ec;
+  auto size = fs::file_size(path, ec);
+  if (!ec && size > options_.maxFileBytes) {
+    FileId id = sm_.add(display, "");
+    diags_.report(DiagCode::FileTooLarge, SourceRange{id, 0, 0}, (size + (1u << 20) - 1) >> 20,
+                  options_.maxFileBytes >> 20)
+        .withHelp("split the file into several smaller files");
+    return;
+  }
+  std::ifstream in(path, std::ios::binary);
+  std::string text;
+  if (in) {
+    errno = 0;
+    text.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+  }
+  if (!in && !in.eof()) {
+    int err = errno ? errno : EIO;
+    FileId id = sm_.add(display, "");
+    diags_.report(DiagCode::FileUnreadable, SourceRange{id, 0, 0}, display, std::strerror(err));
+    inputFailed_ = true;
+    return;
+  }
+  if (text.size() > options_.maxFileBytes) {  // grew while reading, or no size was known
+    FileId id = sm_.add(display, "");
+    diags_.report(DiagCode::FileTooLarge, SourceRange{id, 0, 0}, text.size() >> 20, options_.maxFileBytes >> 20);
+    return;
+  }
+  loadText(display, std::move(text), fromStdlib);
+}
+
+void Compilation::walk(const std::string& dir, const std::string& display, unsigned depth) {
+  std::error_code ec;
+  fs::directory_iterator it(dir, ec);
+  if (ec) {
+    FileId id = sm_.add(display, "");
+    diags_.report(DiagCode::FileUnreadable, SourceRange{id, 0, 0}, display, ec.message());
+    inputFailed_ = true;
+    return;
+  }
+  std::vector<std::pair<std::string, bool>> entries;  // name, is directory
+  for (; it != fs::directory_iterator(); it.increment(ec)) {
+    if (ec) break;
+    std::string name = it->path().filename().string();
+    if (name.empty() || name[0] == '.' || name == "node_modules") continue;
+    std::error_code sec;
+    auto st = it->symlink_status(sec);
+    if (sec) continue;
+    // Directories reached through symbolic links are not followed: a project
+    // is the tree below its root, and a link could lead out of it or loop.
+    if (fs::is_directory(st)) {
+      entries.emplace_back(name, true);
+    } else if (name.size() > 6 && name.compare(name.size() - 6, 6, ".tenet") == 0) {
+      entries.emplace_back(name, false);
+    }
+  }
+  std::sort(entries.begin(), entries.end());
+  for (const auto& [name, isDir] : entries) {
+    if (tooMany_) return;
+    std::string p = (fs::path(dir) / name).string();
+    std::string d = joinDisplay(display, name);
+    if (isDir) {
+      if (depth < 64) walk(p, d, depth + 1);
+    } else {
+      loadFile(p, d, false);
+    }
+  }
+}
+
+void Compilation::collect(const std::string& path) {
+  std::error_code ec;
+  auto st = fs::status(path, ec);
+  if (ec || !fs::exists(st)) {
+    FileId id = sm_.add(path, "");
+    if (ec && ec != std::errc::no_such_file_or_directory)
+      diags_.report(DiagCode::FileUnreadable, SourceRange{id, 0, 0}, path, ec.message());
+    else
+      diags_.report(DiagCode::PathNotFound, SourceRange{id, 0, 0}, path);
+    inputFailed_ = true;
+    return;
+  }
+  if (fs::is_directory(st)) {
+    std::size_t before = fileCount_;
+    walk(path, path == "." ? "" : path, 0);
+    if (fileCount_ == before && !inputFailed_) {
+      FileId id = sm_.add(path, "");
+      diags_.report(DiagCode::NoSourceFiles, SourceRange{id, 0, 0}, path);
+    }
+  } else {
+    loadFile(path, path, false);
+  }
+}
+
+void Compilation::loadStdlib() {
+  if (!options_.useStdlib) return;
+  if (options_.stdlibDir) {
+    std::error_code ec;
+    if (!fs::is_directory(*options_.stdlibDir, ec)) {
+      FileId id = sm_.add(*options_.stdlibDir, "");
+      diags_.report(DiagCode::PathNotFound, SourceRange{id, 0, 0}, *options_.stdlibDir);
+      inputFailed_ = true;
+      return;
+    }
+    std::vector<std::string> names;
+    for (auto it = fs::recursive_directory_iterator(*options_.stdlibDir, ec);
+         !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
+      if (it->is_regular_file() && it->path().extension() == ".tenet") names.push_back(it->path().string());
+    }
+    std::sort(names.begin(), names.end());
+    for (const auto& n : names) loadFile(n, n, true);
+    return;
+  }
+  for (const auto& f : embeddedStdlib()) loadText(std::string("<stdlib>/") + f.name, std::string(f.data, f.size), true);
+}
+
+bool Compilation::run() {
+  loadStdlib();
+  if (options_.paths.empty()) options_.paths.push_back(".");
+  for (const auto& p : options_.paths) collect(p);
+  units_.reserve(files_.size());
+  for (FileId id : files_) units_.push_back(parseFile(sm_, id, diags_));
+  model_ = analyze(sm_, units_, diags_);
+  diags_.sort(sm_);
+  return !diags_.hasErrors();
+}
+
+}  // namespace tenet

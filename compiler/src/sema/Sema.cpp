@@ -1,0 +1,518 @@
+// Declarations, names and properties: collects every declaration across
+// files, reports duplicates and unknown names, checks each property against
+// what its declaration accepts, and builds the Model.
+#include "tenet/sema/Sema.h"
+
+#include <set>
+
+#include "Checker.h"
+
+namespace tenet {
+
+namespace {
+
+enum class PropKind { String, Text, Date, Bool, Role, Cadence, Frameworks, ControlRef };
+
+struct PropSpec {
+  std::string_view name;
+  PropKind kind;
+  bool required = false;
+};
+
+constexpr PropSpec kProjectProps[] = {
+    {"frameworks", PropKind::Frameworks}, {"scope", PropKind::Text}, {"organization", PropKind::String}};
+constexpr PropSpec kRoleProps[] = {{"holder", PropKind::String}, {"email", PropKind::String}};
+constexpr PropSpec kPolicyProps[] = {{"owner", PropKind::Role},        {"approver", PropKind::Role},
+                                     {"version", PropKind::String},    {"effective", PropKind::Date},
+                                     {"review", PropKind::Cadence},    {"classification", PropKind::String},
+                                     {"pending", PropKind::Bool}};
+constexpr PropSpec kControlProps[] = {{"cadence", PropKind::Cadence}, {"owner", PropKind::Role}};
+constexpr PropSpec kFactsProps[] = {{"source", PropKind::String, true}};
+constexpr PropSpec kFrameworkProps[] = {{"edition", PropKind::String},
+                                        {"publisher", PropKind::String},
+                                        {"source", PropKind::String},
+                                        {"url", PropKind::String}};
+constexpr PropSpec kGroupProps[] = {{"description", PropKind::Text}};
+constexpr PropSpec kRequirementProps[] = {{"description", PropKind::Text}};
+constexpr PropSpec kCrosswalkProps[] = {{"source", PropKind::Text, true}, {"url", PropKind::String}};
+constexpr PropSpec kExceptionProps[] = {{"waives", PropKind::ControlRef, true}, {"approver", PropKind::Role},
+                                        {"expires", PropKind::Date},          {"granted", PropKind::Date},
+                                        {"reason", PropKind::Text}};
+
+const char* expectedKind(PropKind k) {
+  switch (k) {
+    case PropKind::String: return "a string in double quotes";
+    case PropKind::Text: return "a string or a \"\"\" prose block";
+    case PropKind::Date: return "a date such as 2026-01-15";
+    case PropKind::Bool: return "true or false";
+    case PropKind::Role: return "the name of a role";
+    case PropKind::Cadence: return "a cadence such as 'every 12 months'";
+    case PropKind::Frameworks: return "a list of framework names such as [iso27001, soc2]";
+    case PropKind::ControlRef: return "a control written as policy.control";
+  }
+  return "a value";
+}
+
+std::string describeExpr(const Expr& e) {
+  switch (e.kind) {
+    case ExprKind::Bool: return "true/false";
+    case ExprKind::Int: return "a whole number";
+    case ExprKind::Number: return "a number";
+    case ExprKind::String: return e.text && e.text->isProse ? "a prose block" : "a string";
+    case ExprKind::Date: return "a date";
+    case ExprKind::Duration: return "a duration";
+    case ExprKind::None: return "none";
+    case ExprKind::Cadence: return "a cadence";
+    case ExprKind::List: return "a list";
+    case ExprKind::Name: return "the name '" + e.name.name + "'";
+    case ExprKind::Member: return "a dotted name";
+    default: return "an expression";
+  }
+}
+
+using PropMap = std::map<std::string, const Property*, std::less<>>;
+
+}  // namespace
+
+class Analyzer {
+ public:
+  Analyzer(const SourceManager& sm, const std::vector<SourceUnit>& units, DiagnosticEngine& diags, Model& m)
+      : sm_(sm), units_(units), diags_(diags), m_(m), checker_(m, diags) {}
+
+  void run() {
+    declareFrameworks();
+    declareGlobals();
+    for (const auto& u : units_) {
+      for (const auto& p : u.projects) checkProject(p);
+      for (const auto& r : u.roles) checkProperties("a role", r.name, r.properties, kRoleProps);
+      for (const auto& f : u.facts) checkFacts(f);
+    }
+    for (const auto& u : units_)
+      for (const auto& p : u.policies) checkPolicy(p);
+    for (const auto& u : units_) {
+      for (const auto& c : u.crosswalks) checkCrosswalk(c);
+      for (const auto& a : u.applicability) checkApplicability(a);
+      for (const auto& e : u.exceptions) checkException(e);
+    }
+  }
+
+ private:
+  const SourceManager& sm_;
+  const std::vector<SourceUnit>& units_;
+  DiagnosticEngine& diags_;
+  Model& m_;
+  Checker checker_;
+
+  struct Symbol {
+    std::string kind;
+    SourceRange range;
+  };
+  std::map<std::string, Symbol, std::less<>> globals_;
+  std::map<const PolicyDecl*, Policy*> policyOf_;
+  std::map<const FactsDecl*, const Facts*> factsOf_;
+
+  bool fromStdlib(SourceRange r) const { return r.valid() && sm_.file(r.file).fromStdlib; }
+
+  void duplicate(const std::string& kind, const Ident& name, SourceRange first) {
+    diags_.report(DiagCode::DuplicateDefinition, name.range, kind, name.name).note("first defined here", first);
+  }
+
+  // ---- declarations -------------------------------------------------------
+
+  void declareFrameworks() {
+    // Stdlib files come first; a project's own framework of the same name
+    // replaces the stdlib one, so that a catalogue can be overridden.
+    for (const auto& u : units_) {
+      for (const auto& f : u.frameworks) {
+        if (f.name.name.empty()) continue;
+        auto it = m_.frameworks.find(f.name.name);
+        if (it != m_.frameworks.end()) {
+          if (it->second->fromStdlib && !fromStdlib(f.range)) {
+            m_.frameworks.erase(it);
+          } else {
+            duplicate("framework", f.name, it->second->decl->name.range);
+            continue;
+          }
+        }
+        auto fw = std::make_unique<Framework>();
+        fw->name = f.name.name;
+        fw->title = f.title ? f.title->value : f.name.name;
+        fw->decl = &f;
+        fw->fromStdlib = fromStdlib(f.range);
+        m_.frameworks.emplace(f.name.name, std::move(fw));
+      }
+    }
+    for (auto& [name, fw] : m_.frameworks) {
+      checkProperties("a framework", fw->decl->name, fw->decl->properties, kFrameworkProps);
+      std::map<std::string, SourceRange> groups;
+      addRequirements(*fw, fw->decl->items, {}, groups);
+    }
+  }
+
+  void addRequirements(Framework& fw, const std::vector<FrameworkItem>& items, std::vector<const GroupDecl*> path,
+                       std::map<std::string, SourceRange>& groups) {
+    for (const auto& item : items) {
+      if (item.group) {
+        const GroupDecl& g = *item.group;
+        checkProperties("a group", Ident{g.id.value, g.id.range}, g.properties, kGroupProps);
+        auto [it, fresh] = groups.emplace(g.id.value, g.id.range);
+        if (!fresh) duplicate("group", Ident{g.id.value, g.id.range}, it->second);
+        auto inner = path;
+        inner.push_back(&g);
+        addRequirements(fw, g.items, inner, groups);
+      } else if (item.requirement) {
+        const RequirementDecl& r = *item.requirement;
+        checkProperties("a requirement", Ident{r.id.id, r.id.range}, r.properties, kRequirementProps);
+        if (auto* prev = fw.find(r.id.id)) {
+          duplicate("requirement", Ident{r.id.id, r.id.range}, prev->decl->id.range);
+          continue;
+        }
+        auto req = std::make_unique<Requirement>();
+        req->id = r.id.id;
+        req->title = r.title ? r.title->value : "";
+        req->framework = &fw;
+        req->groups = path;
+        req->decl = &r;
+        fw.byId.emplace(req->id, req.get());
+        fw.requirements.push_back(std::move(req));
+      }
+    }
+  }
+
+  bool declare(const std::string& kind, const Ident& name) {
+    if (name.name.empty()) return false;
+    auto [it, fresh] = globals_.emplace(name.name, Symbol{kind, name.range});
+    if (!fresh) {
+      auto& d = diags_.report(DiagCode::DuplicateDefinition, name.range, kind, name.name);
+      d.note(it->second.kind == kind ? "first defined here" : "'" + name.name + "' is already the name of a " +
+                                                                  it->second.kind + " here",
+             it->second.range);
+      return false;
+    }
+    return true;
+  }
+
+  void declareGlobals() {
+    for (const auto& u : units_) {
+      for (const auto& p : u.projects) {
+        if (m_.project) {
+          diags_.report(DiagCode::DuplicateDefinition, p.name.range, "project", p.name.name)
+              .note("the project is already declared here; a repository has one project block", m_.project->name.range);
+          continue;
+        }
+        m_.project = &p;
+      }
+      for (const auto& r : u.roles)
+        if (declare("role", r.name)) m_.roles.emplace(r.name.name, &r);
+      for (const auto& p : u.policies) {
+        if (!declare("policy", p.name)) continue;
+        auto pol = std::make_unique<Policy>();
+        pol->decl = &p;
+        policyOf_[&p] = pol.get();
+        std::map<std::string, SourceRange> seen;
+        for (const auto& c : p.controls) {
+          if (c.name.name.empty()) continue;
+          auto [it, fresh] = seen.emplace(c.name.name, c.name.range);
+          if (!fresh) {
+            duplicate("control", c.name, it->second);
+            continue;
+          }
+          auto ctl = std::make_unique<Control>();
+          ctl->decl = &c;
+          ctl->policy = pol.get();
+          pol->controls.push_back(std::move(ctl));
+        }
+        m_.policies.emplace(p.name.name, std::move(pol));
+      }
+      for (const auto& f : u.facts) {
+        if (!declare("facts block", f.name)) continue;
+        auto facts = std::make_unique<Facts>();
+        facts->decl = &f;
+        facts->type = checker_.schemaType(f.schema);
+        factsOf_[&f] = facts.get();
+        checker_.declareFacts(f.name.name, facts->type);
+        m_.facts.emplace(f.name.name, std::move(facts));
+      }
+      for (const auto& e : u.exceptions) {
+        if (!declare("exception", e.name)) continue;
+        auto ex = std::make_unique<Exception>();
+        ex->decl = &e;
+        m_.exceptions.emplace(e.name.name, std::move(ex));
+      }
+    }
+  }
+
+  // ---- properties ---------------------------------------------------------
+
+  template <std::size_t N>
+  PropMap checkProperties(const std::string& what, const Ident& owner, const std::vector<Property>& props,
+                          const PropSpec (&specs)[N]) {
+    PropMap out;
+    for (const auto& p : props) {
+      const PropSpec* spec = nullptr;
+      for (const auto& s : specs)
+        if (s.name == p.key.name) spec = &s;
+      if (!spec) {
+        std::vector<std::string> names;
+        for (const auto& s : specs) names.emplace_back(s.name);
+        auto& d = diags_.report(DiagCode::UnknownProperty, p.key.range, capitalize(what), p.key.name);
+        std::string list;
+        for (const auto& n : names) list += (list.empty() ? "" : ", ") + n;
+        std::string best = closestName(p.key.name, names);
+        d.withHelp(best.empty() ? "the properties here are: " + list
+                                : "did you mean '" + best + "'? The properties here are: " + list);
+        if (!best.empty()) d.withFix(p.key.range, best);
+        continue;
+      }
+      auto [it, fresh] = out.emplace(p.key.name, &p);
+      if (!fresh) {
+        diags_.report(DiagCode::DuplicateProperty, p.key.range, p.key.name, stripArticle(what))
+            .note("first set here", it->second->key.range);
+        continue;
+      }
+      checkValue(p, *spec);
+    }
+    for (const auto& s : specs) {
+      if (s.required && !out.count(s.name))
+        diags_.report(DiagCode::MissingProperty, owner.range, stripArticle(what), owner.name, s.name);
+    }
+    return out;
+  }
+
+  static std::string capitalize(std::string s) {
+    if (!s.empty()) s[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(s[0])));
+    return s;
+  }
+  static std::string stripArticle(const std::string& s) {
+    if (s.rfind("a ", 0) == 0) return s.substr(2);
+    if (s.rfind("an ", 0) == 0) return s.substr(3);
+    return s;
+  }
+
+  void wrongValue(const Property& p, const PropSpec& spec) {
+    diags_.report(DiagCode::PropertyType, p.value->range, p.key.name, expectedKind(spec.kind), describeExpr(*p.value));
+  }
+
+  void checkValue(const Property& p, const PropSpec& spec) {
+    const Expr& v = *p.value;
+    switch (spec.kind) {
+      case PropKind::String:
+        if (v.kind != ExprKind::String || (v.text && v.text->isProse)) wrongValue(p, spec);
+        break;
+      case PropKind::Text:
+        if (v.kind != ExprKind::String) wrongValue(p, spec);
+        break;
+      case PropKind::Date:
+        if (v.kind != ExprKind::Date) wrongValue(p, spec);
+        break;
+      case PropKind::Bool:
+        if (v.kind != ExprKind::Bool) wrongValue(p, spec);
+        break;
+      case PropKind::Role:
+        if (v.kind != ExprKind::Name) wrongValue(p, spec);
+        else resolveRole(v.name);
+        break;
+      case PropKind::Cadence:
+        if (v.kind != ExprKind::Cadence) {
+          auto& d = diags_.report(DiagCode::PropertyType, v.range, p.key.name, expectedKind(spec.kind), describeExpr(v));
+          if (v.kind == ExprKind::Duration) d.withHelp("write 'every' before the duration");
+        } else if (v.durationValue.amount <= 0) {
+          diags_.report(DiagCode::NonPositiveDuration, v.range, "a cadence");
+        }
+        break;
+      case PropKind::Frameworks:
+        if (v.kind != ExprKind::List) {
+          wrongValue(p, spec);
+          break;
+        }
+        for (const auto& e : v.children) {
+          if (e->kind != ExprKind::Name) {
+            diags_.report(DiagCode::PropertyType, e->range, p.key.name, expectedKind(spec.kind), describeExpr(*e));
+            continue;
+          }
+          if (const Framework* fw = resolveFramework(e->name)) m_.projectFrameworks.push_back(fw);
+        }
+        break;
+      case PropKind::ControlRef:
+        if (v.kind != ExprKind::Member || v.children.empty() || v.children[0]->kind != ExprKind::Name) wrongValue(p, spec);
+        break;
+    }
+  }
+
+  const RoleDecl* resolveRole(const Ident& name) {
+    auto it = m_.roles.find(name.name);
+    if (it != m_.roles.end()) return it->second;
+    std::vector<std::string> names;
+    for (const auto& [n, _] : m_.roles) names.push_back(n);
+    auto& d = diags_.report(DiagCode::UnknownRole, name.range, name.name);
+    didYouMean(d, name, names);
+    return nullptr;
+  }
+
+  const Framework* resolveFramework(const Ident& name) {
+    if (const Framework* fw = m_.framework(name.name)) return fw;
+    std::vector<std::string> names;
+    for (const auto& [n, _] : m_.frameworks) names.push_back(n);
+    auto& d = diags_.report(DiagCode::UnknownFramework, name.range, name.name);
+    didYouMean(d, name, names);
+    if (d.help.empty() && !names.empty()) {
+      std::string list;
+      for (const auto& n : names) list += (list.empty() ? "" : ", ") + n;
+      d.withHelp("the frameworks available are: " + list);
+    }
+    return nullptr;
+  }
+
+  const Requirement* resolveRequirement(const Framework& fw, const std::string& id, SourceRange range) {
+    if (const Requirement* r = fw.find(id)) return r;
+    std::vector<std::string> ids;
+    for (const auto& r : fw.requirements) ids.push_back(r->id);
+    auto& d = diags_.report(DiagCode::UnknownRequirement, range, id, fw.name, fw.title);
+    std::string best = closestName(id, ids);
+    if (!best.empty()) {
+      const Requirement* r = fw.find(best);
+      d.withHelp("did you mean '" + best + "' (" + r->title + ")?");
+      d.withFix(range, best);
+    }
+    return nullptr;
+  }
+
+  static void didYouMean(Diagnostic& d, const Ident& name, const std::vector<std::string>& names) {
+    std::string best = closestName(name.name, names);
+    if (!best.empty()) {
+      d.withHelp("did you mean '" + best + "'?");
+      d.withFix(name.range, best);
+    }
+  }
+
+  // ---- checks per declaration ---------------------------------------------
+
+  void checkProject(const ProjectDecl& p) {
+    if (&p != m_.project) return;
+    checkProperties("a project", p.name, p.properties, kProjectProps);
+    for (const auto& l : p.lint) {
+      const std::string& lv = l.level.name;
+      if (lv != "error" && lv != "warning" && lv != "off") {
+        auto& d = diags_.report(DiagCode::InvalidLintLevel, l.level.range, lv);
+        didYouMean(d, l.level, {"error", "warning", "off"});
+      }
+    }
+  }
+
+  void checkFacts(const FactsDecl& f) {
+    PropMap props = checkProperties("a facts block", f.name, f.properties, kFactsProps);
+    auto it = factsOf_.find(&f);
+    if (it == factsOf_.end()) return;
+    auto src = props.find("source");
+    if (src != props.end() && src->second->value->kind == ExprKind::String)
+      const_cast<Facts*>(it->second)->source = src->second->value->text->value;
+  }
+
+  void checkPolicy(const PolicyDecl& p) {
+    PropMap props = checkProperties("a policy", p.name, p.properties, kPolicyProps);
+    Policy* pol = nullptr;
+    if (auto it = policyOf_.find(&p); it != policyOf_.end()) pol = it->second;
+    auto role = [&](const char* key) -> const RoleDecl* {
+      auto it = props.find(key);
+      if (it == props.end() || it->second->value->kind != ExprKind::Name) return nullptr;
+      auto r = m_.roles.find(it->second->value->name.name);
+      return r == m_.roles.end() ? nullptr : r->second;
+    };
+    if (pol) {
+      pol->owner = role("owner");
+      pol->approver = role("approver");
+    }
+    for (const auto& s : p.sections) checker_.checkProse(s.body, nullptr, &p);
+    for (const auto& c : p.controls) {
+      Control* ctl = nullptr;
+      if (pol)
+        for (auto& cc : pol->controls)
+          if (cc->decl == &c) ctl = cc.get();
+      checkControl(c, p, ctl);
+    }
+  }
+
+  void checkControl(const ControlDecl& c, const PolicyDecl& p, Control* ctl) {
+    checkProperties("a control", c.name, c.properties, kControlProps);
+    if (c.statement) checker_.checkProse(*c.statement, &c, &p);
+    for (const auto& ref : c.satisfies) {
+      const Framework* fw = resolveFramework(ref.framework);
+      if (!fw) continue;
+      const Requirement* r = resolveRequirement(*fw, ref.id, ref.idRange);
+      if (r && ctl) ctl->satisfies.push_back(r);
+    }
+    for (const auto& e : c.expects) checker_.checkExpect(e, c);
+    for (const auto& ev : c.evidence) checker_.checkEvidence(ev, c);
+  }
+
+  void checkCrosswalk(const CrosswalkDecl& c) {
+    m_.crosswalks.push_back(&c);
+    checkProperties("a crosswalk", c.from, c.properties, kCrosswalkProps);
+    const Framework* from = resolveFramework(c.from);
+    const Framework* to = resolveFramework(c.to);
+    for (const auto& r : c.relations) {
+      if (from) resolveRequirement(*from, r.from.id, r.from.range);
+      if (to) resolveRequirement(*to, r.to.id, r.to.range);
+      const std::string& k = r.kind.name;
+      if (k != "equal" && k != "subset" && k != "superset" && k != "intersects") {
+        auto& d = diags_.report(DiagCode::UnknownRelation, r.kind.range, k);
+        didYouMean(d, r.kind, {"equal", "subset", "superset", "intersects"});
+      }
+    }
+  }
+
+  void checkApplicability(const ApplicabilityDecl& a) {
+    m_.applicability.push_back(&a);
+    const Framework* fw = resolveFramework(a.framework);
+    std::map<std::string, SourceRange> seen;
+    for (const auto& e : a.exclusions) {
+      if (fw) resolveRequirement(*fw, e.id.id, e.id.range);
+      auto [it, fresh] = seen.emplace(e.id.id, e.id.range);
+      if (!fresh)
+        diags_.report(DiagCode::DuplicateExclusion, e.id.range, e.id.id).note("first excluded here", it->second);
+    }
+  }
+
+  void checkException(const ExceptionDecl& e) {
+    PropMap props = checkProperties("an exception", e.name, e.properties, kExceptionProps);
+    Exception* ex = nullptr;
+    if (auto it = m_.exceptions.find(e.name.name); it != m_.exceptions.end() && it->second->decl == &e)
+      ex = it->second.get();
+    if (auto it = props.find("approver"); it != props.end() && ex && it->second->value->kind == ExprKind::Name) {
+      auto r = m_.roles.find(it->second->value->name.name);
+      if (r != m_.roles.end()) ex->approver = r->second;
+    }
+    auto w = props.find("waives");
+    if (w == props.end()) return;
+    const Expr& v = *w->second->value;
+    if (v.kind != ExprKind::Member || v.children.empty() || v.children[0]->kind != ExprKind::Name) return;
+    const Ident& policyName = v.children[0]->name;
+    const Policy* pol = m_.policy(policyName.name);
+    if (!pol) {
+      std::vector<std::string> names;
+      for (const auto& [n, _] : m_.policies) names.push_back(n);
+      auto& d = diags_.report(DiagCode::UnknownPolicy, policyName.range, policyName.name);
+      didYouMean(d, policyName, names);
+      return;
+    }
+    for (const auto& c : pol->controls) {
+      if (c->decl->name.name == v.name.name) {
+        if (ex) ex->waives = c.get();
+        return;
+      }
+    }
+    std::vector<std::string> names;
+    for (const auto& c : pol->controls) names.push_back(c->decl->name.name);
+    auto& d = diags_.report(DiagCode::UnknownControl, v.name.range, policyName.name, v.name.name);
+    didYouMean(d, v.name, names);
+  }
+};
+
+std::unique_ptr<Model> analyze(const SourceManager& sm, const std::vector<SourceUnit>& units,
+                               DiagnosticEngine& diags) {
+  auto model = std::make_unique<Model>();
+  Analyzer(sm, units, diags, *model).run();
+  return model;
+}
+
+}  // namespace tenet

@@ -1,0 +1,884 @@
+// The syntax stage: runs the ANTLR lexer and parser on one file, reports
+// syntax errors in plain words, and turns the parse tree into Tenet's AST.
+// This is the only file that sees generated ANTLR types.
+#include "tenet/syntax/Parser.h"
+
+#include <charconv>
+#include <cmath>
+#include <exception>
+#include <set>
+
+#include "TenetLexer.h"
+#include "TenetParser.h"
+#include "antlr4-runtime.h"
+
+namespace tenet {
+
+using grammar::TenetLexer;
+using grammar::TenetParser;
+using TP = TenetParser;
+
+const char* spelling(BinaryOp op) {
+  switch (op) {
+    case BinaryOp::Or: return "or";
+    case BinaryOp::And: return "and";
+    case BinaryOp::Eq: return "==";
+    case BinaryOp::Ne: return "!=";
+    case BinaryOp::Lt: return "<";
+    case BinaryOp::Le: return "<=";
+    case BinaryOp::Gt: return ">";
+    case BinaryOp::Ge: return ">=";
+    case BinaryOp::In: return "in";
+    case BinaryOp::NotIn: return "not in";
+    case BinaryOp::Add: return "+";
+    case BinaryOp::Sub: return "-";
+  }
+  return "?";
+}
+
+namespace {
+
+/// ANTLR counts characters in code points; diagnostics use byte offsets.
+class OffsetMap {
+ public:
+  explicit OffsetMap(std::string_view text) {
+    bool ascii = true;
+    for (char c : text)
+      if (static_cast<unsigned char>(c) >= 0x80) { ascii = false; break; }
+    if (ascii) return;
+    for (std::size_t i = 0; i < text.size();) {
+      map_.push_back(static_cast<std::uint32_t>(i));
+      decodeUtf8(text, i);
+    }
+    map_.push_back(static_cast<std::uint32_t>(text.size()));
+  }
+  std::uint32_t operator()(std::size_t cp) const {
+    if (map_.empty()) return static_cast<std::uint32_t>(cp);
+    return cp < map_.size() ? map_[cp] : map_.back();
+  }
+
+ private:
+  std::vector<std::uint32_t> map_;
+};
+
+std::string describeTokenType(const antlr4::dfa::Vocabulary& vocab, std::size_t type) {
+  switch (type) {
+    case TenetLexer::ID: return "a name";
+    case TenetLexer::STRING: return "a string";
+    case TenetLexer::PROSE: return "a prose block";
+    case TenetLexer::INT: return "a whole number";
+    case TenetLexer::NUMBER: return "a number";
+    case TenetLexer::DATE: return "a date";
+    case antlr4::Token::EOF: return "the end of the file";
+    default: break;
+  }
+  std::string lit(vocab.getLiteralName(type));
+  if (lit.size() >= 2 && lit.front() == '\'') return lit;
+  return std::string(vocab.getSymbolicName(type));
+}
+
+std::string describeToken(antlr4::Token* t) {
+  if (t->getType() == antlr4::Token::EOF) return "the end of the file";
+  std::string text = t->getText();
+  if (text.size() > 40) text = text.substr(0, 37) + "...";
+  switch (t->getType()) {
+    case TenetLexer::STRING: return "the string " + text;
+    case TenetLexer::PROSE: return "a prose block";
+    case TenetLexer::ID: return "'" + text + "'";
+    default: return "'" + text + "'";
+  }
+}
+
+std::string describeExpected(const antlr4::dfa::Vocabulary& vocab, const antlr4::misc::IntervalSet& set) {
+  std::vector<std::size_t> types;
+  for (auto t : set.toList()) types.push_back(static_cast<std::size_t>(t));
+  std::set<std::size_t> s(types.begin(), types.end());
+  if (s.count(TenetLexer::PROJECT) && s.count(TenetLexer::POLICY))
+    return "a declaration (project, role, policy, facts, framework, crosswalk, applicability or exception)";
+  if (s.count(TenetLexer::STATEMENT) && s.count(TenetLexer::SATISFIES))
+    return "a control item (statement, satisfies, expect, evidence, a property such as cadence = ...) or '}'";
+  if (s.count(TenetLexer::SECTION) && s.count(TenetLexer::CONTROL))
+    return "a policy item (a property such as owner = ..., section, control) or '}'";
+  if (s.count(TenetLexer::TRUE) && s.count(TenetLexer::LPAREN) && s.count(TenetLexer::ID))
+    return "an expression";
+  std::vector<std::string> names;
+  for (auto t : s) names.push_back(describeTokenType(vocab, t));
+  if (names.empty()) return "something else";
+  if (names.size() > 6) {
+    names.resize(6);
+    names.push_back("...");
+  }
+  std::string out;
+  for (std::size_t i = 0; i < names.size(); ++i) {
+    if (i) out += (i + 1 == names.size() && names[i] != "...") ? " or " : ", ";
+    out += names[i];
+  }
+  return out;
+}
+
+class ErrorListener : public antlr4::BaseErrorListener {
+ public:
+  ErrorListener(FileId file, const OffsetMap& map, DiagnosticEngine& diags) : file_(file), map_(map), diags_(diags) {}
+
+  void syntaxError(antlr4::Recognizer* recognizer, antlr4::Token* tok, std::size_t, std::size_t,
+                   const std::string&, std::exception_ptr) override {
+    if (!tok) return;
+    // One report per offending token: recovery may visit it again.
+    if (!reported_.insert(tok->getTokenIndex()).second) return;
+    SourceRange r = rangeOf(tok);
+    switch (tok->getType()) {
+      case TenetLexer::UNTERMINATED_STRING:
+        diags_.report(DiagCode::UnterminatedString, r);
+        return;
+      case TenetLexer::UNTERMINATED_PROSE:
+        diags_.report(DiagCode::UnterminatedProse, SourceRange{file_, r.begin, r.begin + 3});
+        return;
+      case TenetLexer::ERROR_CHAR:
+        diags_.report(DiagCode::UnexpectedCharacter, r, tok->getText());
+        return;
+      default: break;
+    }
+    auto* parser = dynamic_cast<antlr4::Parser*>(recognizer);
+    std::string expected = "something else";
+    if (parser) {
+      try {
+        expected = describeExpected(parser->getVocabulary(), parser->getExpectedTokens());
+      } catch (...) {
+      }
+    }
+    auto& d = diags_.report(DiagCode::SyntaxError, r, "unexpected " + describeToken(tok) + "; expected " + expected);
+    if (tok->getType() == TenetLexer::ID && tok->getText().find('-') != std::string::npos)
+      d.withHelp("names may contain '-'; to subtract, put spaces around the minus sign");
+  }
+
+  SourceRange rangeOf(antlr4::Token* tok) const {
+    if (tok->getType() == antlr4::Token::EOF) {
+      std::uint32_t end = map_(tok->getStartIndex());
+      return SourceRange{file_, end, end};
+    }
+    return SourceRange{file_, map_(tok->getStartIndex()), map_(tok->getStopIndex() + 1)};
+  }
+
+ private:
+  FileId file_;
+  const OffsetMap& map_;
+  DiagnosticEngine& diags_;
+  std::set<std::size_t> reported_;
+};
+
+/// Rejects input nested so deep that parsing it could exhaust the stack:
+/// brackets, and prefix operators or quantifiers that nest without brackets.
+bool checkNesting(antlr4::CommonTokenStream& tokens, const ErrorListener& listener, unsigned limit,
+                  DiagnosticEngine& diags) {
+  std::vector<unsigned> prefix{0};  // prefix operators open at each bracket level
+  unsigned total = 0;               // brackets + prefix operators now open
+  std::size_t prevType = antlr4::Token::INVALID_TYPE;
+  for (antlr4::Token* t : tokens.getTokens()) {
+    if (t->getChannel() != antlr4::Token::DEFAULT_CHANNEL) continue;
+    std::size_t type = t->getType();
+    bool open = false;
+    switch (type) {
+      case TenetLexer::LPAREN:
+      case TenetLexer::LBRACK:
+      case TenetLexer::LBRACE:
+        prefix.push_back(0);
+        ++total;
+        open = true;
+        break;
+      case TenetLexer::RPAREN:
+      case TenetLexer::RBRACK:
+      case TenetLexer::RBRACE:
+        if (prefix.size() > 1) {
+          total -= 1 + prefix.back();
+          prefix.pop_back();
+        }
+        // A closing brace ends a declaration: nothing stays open across it.
+        break;
+      case TenetLexer::NOT:
+      case TenetLexer::ALL:
+      case TenetLexer::ANY:
+        ++prefix.back();
+        ++total;
+        open = true;
+        break;
+      case TenetLexer::MINUS: {
+        bool unary = prevType != TenetLexer::ID && prevType != TenetLexer::INT && prevType != TenetLexer::NUMBER &&
+                     prevType != TenetLexer::RPAREN && prevType != TenetLexer::RBRACK &&
+                     prevType != TenetLexer::DATE && prevType != TenetLexer::STRING && prevType != TenetLexer::DAYS &&
+                     prevType != TenetLexer::WEEKS && prevType != TenetLexer::MONTHS && prevType != TenetLexer::YEARS;
+        if (unary) {
+          ++prefix.back();
+          ++total;
+          open = true;
+        }
+        break;
+      }
+      case TenetLexer::COMMA:
+      case TenetLexer::EXPECT:
+      case TenetLexer::EVIDENCE:
+      case TenetLexer::ELSE:
+      case TenetLexer::ASSIGN:
+      case TenetLexer::SATISFIES:
+        total -= prefix.back();
+        prefix.back() = 0;
+        break;
+      default: break;
+    }
+    if (open && total > limit) {
+      diags.report(DiagCode::NestingTooDeep, listener.rangeOf(t), limit)
+          .withHelp("split the expression into smaller ones, or remove the extra brackets");
+      return false;
+    }
+    prevType = type;
+  }
+  return true;
+}
+
+/// Turns the parse tree into the AST, one method per grammar rule.
+class AstBuilder {
+ public:
+  AstBuilder(const SourceManager& sm, FileId file, const OffsetMap& map, DiagnosticEngine& diags)
+      : sm_(sm), file_(file), map_(map), diags_(diags), text_(sm.file(file).text) {}
+
+  SourceUnit build(TP::FileContext* ctx) {
+    SourceUnit unit;
+    unit.file = file_;
+    for (auto* d : ctx->decl()) {
+      if (auto* p = d->projectDecl()) unit.projects.push_back(project(p));
+      else if (auto* r = d->roleDecl()) unit.roles.push_back(role(r));
+      else if (auto* p = d->policyDecl()) unit.policies.push_back(policy(p));
+      else if (auto* f = d->factsDecl()) unit.facts.push_back(facts(f));
+      else if (auto* f = d->frameworkDecl()) unit.frameworks.push_back(framework(f));
+      else if (auto* c = d->crosswalkDecl()) unit.crosswalks.push_back(crosswalk(c));
+      else if (auto* a = d->applicabilityDecl()) unit.applicability.push_back(applicability(a));
+      else if (auto* e = d->exceptionDecl()) unit.exceptions.push_back(exception(e));
+    }
+    return unit;
+  }
+
+ private:
+  const SourceManager& sm_;
+  FileId file_;
+  const OffsetMap& map_;
+  DiagnosticEngine& diags_;
+  const std::string& text_;
+
+  SourceRange range(antlr4::Token* t) const {
+    return SourceRange{file_, map_(t->getStartIndex()), map_(t->getStopIndex() + 1)};
+  }
+  SourceRange range(antlr4::ParserRuleContext* c) const {
+    antlr4::Token* a = c->getStart();
+    antlr4::Token* b = c->getStop();
+    if (!a) return {};
+    std::uint32_t begin = map_(a->getStartIndex());
+    std::uint32_t end = b && b->getTokenIndex() >= a->getTokenIndex() && b->getType() != antlr4::Token::EOF
+                            ? map_(b->getStopIndex() + 1)
+                            : begin;
+    return SourceRange{file_, begin, std::max(begin, end)};
+  }
+  SourceRange range(antlr4::tree::TerminalNode* n) const { return range(n->getSymbol()); }
+  std::string_view slice(SourceRange r) const { return sm_.text(r); }
+
+  Ident ident(TP::IdentContext* c) {
+    Ident id;
+    if (!c || !c->ID()) return id;
+    id.range = range(c->ID());
+    id.name = std::string(slice(id.range));
+    return id;
+  }
+  Ident fieldName(TP::FieldNameContext* c) {
+    Ident id;
+    if (!c || !c->getStart()) return id;
+    id.range = range(c);
+    id.name = std::string(slice(id.range));
+    return id;
+  }
+
+  Text textOf(antlr4::Token* t) {
+    SourceRange whole = range(t);
+    bool prose = t->getType() == TenetLexer::PROSE;
+    std::uint32_t q = prose ? 3 : 1;
+    if (whole.end < whole.begin + 2 * q) return Text{prose, "", {}, whole};
+    std::string_view raw = std::string_view(text_).substr(whole.begin + q, whole.end - whole.begin - 2 * q);
+    return parseText(raw, prose, file_, whole.begin + q, whole, diags_);
+  }
+  std::optional<Text> title(TP::TitleContext* c) {
+    if (!c || !c->STRING()) return std::nullopt;
+    return textOf(c->STRING()->getSymbol());
+  }
+  Text text(TP::TextContext* c) {
+    if (c && c->STRING()) return textOf(c->STRING()->getSymbol());
+    if (c && c->PROSE()) return textOf(c->PROSE()->getSymbol());
+    return Text{false, "", {}, c ? range(c) : SourceRange{}};
+  }
+
+  std::vector<Property> properties(const std::vector<TP::PropertyContext*>& ps) {
+    std::vector<Property> out;
+    for (auto* p : ps) out.push_back(property(p));
+    return out;
+  }
+  Property property(TP::PropertyContext* c) {
+    Property p;
+    p.key = ident(c->ident());
+    p.range = range(c);
+    if (auto* v = c->value()) {
+      if (v->EVERY()) {
+        auto e = std::make_unique<Expr>(ExprKind::Cadence, range(v));
+        if (v->duration()) e->durationValue = duration(v->duration());
+        p.value = std::move(e);
+      } else if (v->expr()) {
+        p.value = expr(v->expr());
+      }
+    }
+    if (!p.value) p.value = std::make_unique<Expr>(ExprKind::None, p.range);
+    return p;
+  }
+
+  ProjectDecl project(TP::ProjectDeclContext* c) {
+    ProjectDecl d;
+    d.name = ident(c->ident());
+    d.title = title(c->title());
+    d.range = range(c);
+    for (auto* item : c->projectItem()) {
+      if (item->property()) d.properties.push_back(property(item->property()));
+      else if (auto* l = item->lintBlock()) {
+        for (auto* s : l->lintSetting()) {
+          LintSetting ls;
+          ls.rule = ident(s->ident(0));
+          ls.level = ident(s->ident(1));
+          ls.range = range(s);
+          d.lint.push_back(std::move(ls));
+        }
+      }
+    }
+    return d;
+  }
+
+  RoleDecl role(TP::RoleDeclContext* c) {
+    RoleDecl d;
+    d.name = ident(c->ident());
+    d.title = title(c->title());
+    d.properties = properties(c->property());
+    d.range = range(c);
+    return d;
+  }
+
+  PolicyDecl policy(TP::PolicyDeclContext* c) {
+    PolicyDecl d;
+    d.name = ident(c->ident());
+    d.title = title(c->title());
+    d.range = range(c);
+    for (auto* item : c->policyItem()) {
+      if (item->property()) d.properties.push_back(property(item->property()));
+      else if (auto* s = item->sectionDecl()) {
+        SectionDecl sd;
+        if (s->STRING()) sd.heading = textOf(s->STRING()->getSymbol());
+        sd.body = text(s->text());
+        sd.range = range(s);
+        d.sections.push_back(std::move(sd));
+      } else if (auto* ctl = item->controlDecl()) {
+        d.controls.push_back(control(ctl));
+      }
+    }
+    return d;
+  }
+
+  ControlDecl control(TP::ControlDeclContext* c) {
+    ControlDecl d;
+    d.name = ident(c->ident());
+    d.title = title(c->title());
+    d.range = range(c);
+    for (auto* item : c->controlItem()) {
+      if (item->property()) {
+        d.properties.push_back(property(item->property()));
+      } else if (auto* s = item->statementDecl()) {
+        // A second statement is reported by sema as a duplicate; keep the first.
+        if (!d.statement) {
+          d.statement = text(s->text());
+          d.statementRange = range(s);
+        } else {
+          auto& diag = diags_.report(DiagCode::DuplicateProperty, range(s), "statement", "control");
+          diag.note("the first statement is here", d.statementRange);
+        }
+      } else if (auto* s = item->satisfiesDecl()) {
+        for (auto* r : s->reqRef()) d.satisfies.push_back(reqRef(r));
+      } else if (auto* e = item->expectDecl()) {
+        ExpectDecl ed;
+        ed.expr = expr(e->expr());
+        if (e->STRING()) ed.elseMessage = textOf(e->STRING()->getSymbol());
+        ed.range = range(e);
+        d.expects.push_back(std::move(ed));
+      } else if (auto* e = item->evidenceDecl()) {
+        EvidenceDecl ev;
+        ev.expr = expr(e->expr());
+        if (e->duration()) {
+          ev.freshWithin = duration(e->duration());
+          ev.freshRange = range(e->duration());
+        }
+        ev.range = range(e);
+        d.evidence.push_back(std::move(ev));
+      }
+    }
+    return d;
+  }
+
+  FactsDecl facts(TP::FactsDeclContext* c) {
+    FactsDecl d;
+    d.name = ident(c->ident());
+    d.title = title(c->title());
+    d.range = range(c);
+    for (auto* item : c->factsItem()) {
+      if (item->property()) d.properties.push_back(property(item->property()));
+      else if (auto* s = item->schemaBlock()) {
+        d.hasSchema = true;
+        for (auto& f : fields(s->fieldList())) d.schema.push_back(std::move(f));
+      }
+    }
+    return d;
+  }
+
+  std::vector<FieldDecl> fields(TP::FieldListContext* c) {
+    std::vector<FieldDecl> out;
+    if (!c) return out;
+    for (auto* f : c->fieldDecl()) {
+      FieldDecl fd;
+      fd.name = fieldName(f->fieldName());
+      fd.type = typeExpr(f->typeExpr());
+      fd.range = range(f);
+      out.push_back(std::move(fd));
+    }
+    return out;
+  }
+
+  std::unique_ptr<TypeExpr> typeExpr(TP::TypeExprContext* c) {
+    auto t = std::make_unique<TypeExpr>();
+    if (!c) return t;
+    t->range = range(c);
+    t->optional = c->QUESTION() != nullptr;
+    auto* b = c->baseType();
+    if (auto* n = dynamic_cast<TP::NamedTypeContext*>(b)) {
+      t->name = ident(n->ident());
+      if (n->typeExpr()) {
+        t->kind = TypeExprKind::List;
+        t->element = typeExpr(n->typeExpr());
+      } else {
+        t->kind = TypeExprKind::Named;
+      }
+    } else if (auto* r = dynamic_cast<TP::RecordTypeContext*>(b)) {
+      t->kind = TypeExprKind::Record;
+      t->fields = fields(r->fieldList());
+    } else if (auto* e = dynamic_cast<TP::EnumTypeContext*>(b)) {
+      t->kind = TypeExprKind::Enum;
+      for (auto* s : e->STRING()) {
+        Text v = textOf(s->getSymbol());
+        t->enumValues.emplace_back(v.value, v.range);
+      }
+    }
+    return t;
+  }
+
+  void frameworkItems(const std::vector<TP::FrameworkItemContext*>& items, std::vector<Property>& props,
+                      std::vector<FrameworkItem>& out) {
+    for (auto* item : items) {
+      if (item->property()) {
+        props.push_back(property(item->property()));
+      } else if (auto* g = item->groupDecl()) {
+        auto gd = std::make_unique<GroupDecl>();
+        if (g->STRING()) gd->id = textOf(g->STRING()->getSymbol());
+        gd->title = title(g->title());
+        gd->range = range(g);
+        frameworkItems(g->frameworkItem(), gd->properties, gd->items);
+        FrameworkItem fi;
+        fi.group = std::move(gd);
+        out.push_back(std::move(fi));
+      } else if (auto* r = item->requirementDecl()) {
+        auto rd = std::make_unique<RequirementDecl>();
+        rd->id = reqId(r->reqId());
+        rd->title = title(r->title());
+        rd->properties = properties(r->property());
+        rd->range = range(r);
+        FrameworkItem fi;
+        fi.requirement = std::move(rd);
+        out.push_back(std::move(fi));
+      }
+    }
+  }
+
+  FrameworkDecl framework(TP::FrameworkDeclContext* c) {
+    FrameworkDecl d;
+    d.name = ident(c->ident());
+    d.title = title(c->title());
+    d.range = range(c);
+    frameworkItems(c->frameworkItem(), d.properties, d.items);
+    return d;
+  }
+
+  CrosswalkDecl crosswalk(TP::CrosswalkDeclContext* c) {
+    CrosswalkDecl d;
+    d.from = ident(c->ident(0));
+    d.to = ident(c->ident(1));
+    d.title = title(c->title());
+    d.range = range(c);
+    for (auto* item : c->crosswalkItem()) {
+      if (item->property()) d.properties.push_back(property(item->property()));
+      else if (auto* r = item->relation()) {
+        Relation rel;
+        rel.from = reqId(r->reqId(0));
+        rel.to = reqId(r->reqId(1));
+        rel.kind = ident(r->ident());
+        if (r->STRING()) rel.rationale = textOf(r->STRING()->getSymbol());
+        rel.range = range(r);
+        d.relations.push_back(std::move(rel));
+      }
+    }
+    return d;
+  }
+
+  ApplicabilityDecl applicability(TP::ApplicabilityDeclContext* c) {
+    ApplicabilityDecl d;
+    d.framework = ident(c->ident());
+    d.range = range(c);
+    for (auto* e : c->exclusion()) {
+      Exclusion ex;
+      ex.id = reqId(e->reqId());
+      ex.reason = text(e->text());
+      ex.range = range(e);
+      d.exclusions.push_back(std::move(ex));
+    }
+    return d;
+  }
+
+  ExceptionDecl exception(TP::ExceptionDeclContext* c) {
+    ExceptionDecl d;
+    d.name = ident(c->ident());
+    d.title = title(c->title());
+    d.properties = properties(c->property());
+    d.range = range(c);
+    return d;
+  }
+
+  ReqId reqId(TP::ReqIdContext* c) {
+    ReqId r;
+    if (!c) return r;
+    r.range = range(c);
+    // The pieces must touch: `A.5.17`, not `A. 5.17`.
+    std::size_t prevEnd = SIZE_MAX;
+    bool spaced = false;
+    for (auto* tok : tokensOf(c)) {
+      if (prevEnd != SIZE_MAX && tok->getStartIndex() != prevEnd + 1) spaced = true;
+      prevEnd = tok->getStopIndex();
+    }
+    std::string id;
+    for (auto* tok : tokensOf(c)) id += tok->getText();
+    r.id = id;
+    if (spaced) diags_.report(DiagCode::SpacedRequirementId, r.range, std::string(slice(r.range)));
+    return r;
+  }
+
+  std::vector<antlr4::Token*> tokensOf(antlr4::ParserRuleContext* c) {
+    std::vector<antlr4::Token*> out;
+    for (auto* child : c->children) {
+      if (auto* t = dynamic_cast<antlr4::tree::TerminalNode*>(child)) out.push_back(t->getSymbol());
+      else if (auto* r = dynamic_cast<antlr4::ParserRuleContext*>(child))
+        for (auto* t : tokensOf(r)) out.push_back(t);
+    }
+    return out;
+  }
+
+  ReqRef reqRef(TP::ReqRefContext* c) {
+    ReqRef r;
+    r.framework = ident(c->ident());
+    ReqId id = reqId(c->reqId());
+    r.id = id.id;
+    r.idRange = id.range;
+    r.range = range(c);
+    return r;
+  }
+
+  Duration duration(TP::DurationContext* c) {
+    Duration d;
+    if (!c || !c->INT()) return d;
+    d.amount = integer(c->INT()->getSymbol());
+    if (auto* u = c->unit()) {
+      if (u->DAYS()) d.unit = DurationUnit::Day;
+      else if (u->WEEKS()) d.unit = DurationUnit::Week;
+      else if (u->MONTHS()) d.unit = DurationUnit::Month;
+      else if (u->YEARS()) d.unit = DurationUnit::Year;
+    }
+    return d;
+  }
+
+  std::int64_t integer(antlr4::Token* t) {
+    std::string s = t->getText();
+    std::int64_t v = 0;
+    auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+    // Bounded well below int64 so that date and duration arithmetic cannot overflow.
+    if (ec != std::errc() || v > 1'000'000'000'000LL) {
+      diags_.report(DiagCode::NumberTooLarge, range(t), s);
+      return 0;
+    }
+    return v;
+  }
+
+  Date date(antlr4::Token* t) {
+    std::string s = t->getText();
+    Date d;
+    d.year = std::stoi(s.substr(0, 4));
+    d.month = std::stoi(s.substr(5, 2));
+    d.day = std::stoi(s.substr(8, 2));
+    static const int kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    if (d.month < 1 || d.month > 12) {
+      diags_.report(DiagCode::InvalidDate, range(t), s, "there is no month " + std::to_string(d.month));
+      return Date{1970, 1, 1};
+    }
+    bool leap = (d.year % 4 == 0 && d.year % 100 != 0) || d.year % 400 == 0;
+    int maxDay = kDays[d.month - 1] + (d.month == 2 && leap ? 1 : 0);
+    if (d.day < 1 || d.day > maxDay) {
+      static const char* kMonths[] = {"January", "February", "March",     "April",   "May",      "June",
+                                      "July",    "August",   "September", "October", "November", "December"};
+      diags_.report(DiagCode::InvalidDate, range(t), s,
+                    fmt::format("{} {} has {} days", kMonths[d.month - 1], d.year, maxDay));
+      return Date{1970, 1, 1};
+    }
+    return d;
+  }
+
+  // ---- expressions --------------------------------------------------------
+
+  ExprPtr expr(TP::ExprContext* c) {
+    if (!c || !c->orExpr()) return errorExpr(c);
+    return orExpr(c->orExpr());
+  }
+  ExprPtr errorExpr(antlr4::ParserRuleContext* c) {
+    return std::make_unique<Expr>(ExprKind::None, c ? range(c) : SourceRange{file_, 0, 0});
+  }
+  ExprPtr binary(BinaryOp op, ExprPtr lhs, ExprPtr rhs) {
+    auto e = std::make_unique<Expr>(ExprKind::Binary, SourceRange::cover(lhs->range, rhs->range));
+    e->binaryOp = op;
+    e->children.push_back(std::move(lhs));
+    e->children.push_back(std::move(rhs));
+    return e;
+  }
+  ExprPtr orExpr(TP::OrExprContext* c) {
+    auto parts = c->andExpr();
+    if (parts.empty()) return errorExpr(c);
+    ExprPtr e = andExpr(parts[0]);
+    for (std::size_t i = 1; i < parts.size(); ++i) e = binary(BinaryOp::Or, std::move(e), andExpr(parts[i]));
+    return e;
+  }
+  ExprPtr andExpr(TP::AndExprContext* c) {
+    auto parts = c->notExpr();
+    if (parts.empty()) return errorExpr(c);
+    ExprPtr e = notExpr(parts[0]);
+    for (std::size_t i = 1; i < parts.size(); ++i) e = binary(BinaryOp::And, std::move(e), notExpr(parts[i]));
+    return e;
+  }
+  ExprPtr notExpr(TP::NotExprContext* c) {
+    if (c->NOT()) {
+      auto e = std::make_unique<Expr>(ExprKind::Unary, range(c));
+      e->unaryOp = UnaryOp::Not;
+      e->children.push_back(c->notExpr() ? notExpr(c->notExpr()) : errorExpr(c));
+      return e;
+    }
+    if (auto* q = c->quantifier()) return quantifier(q);
+    if (auto* cmp = c->comparison()) return comparison(cmp);
+    return errorExpr(c);
+  }
+  ExprPtr quantifier(TP::QuantifierContext* c) {
+    auto e = std::make_unique<Expr>(ExprKind::Quantifier, range(c));
+    e->quantKind = c->ANY() ? QuantKind::Any : QuantKind::All;
+    e->var = ident(c->ident());
+    e->children.push_back(c->additive() ? additive(c->additive()) : errorExpr(c));
+    e->domain = e->children.back().get();
+    if (c->orExpr()) {
+      e->children.push_back(orExpr(c->orExpr()));
+      e->filter = e->children.back().get();
+    }
+    e->children.push_back(c->expr() ? expr(c->expr()) : errorExpr(c));
+    e->body = e->children.back().get();
+    return e;
+  }
+  ExprPtr comparison(TP::ComparisonContext* c) {
+    auto sides = c->additive();
+    if (sides.empty()) return errorExpr(c);
+    ExprPtr lhs = additive(sides[0]);
+    if (sides.size() < 2 || !c->compOp()) return lhs;
+    auto* op = c->compOp();
+    BinaryOp bop = BinaryOp::Eq;
+    if (op->EQEQ()) bop = BinaryOp::Eq;
+    else if (op->NEQ()) bop = BinaryOp::Ne;
+    else if (op->LT()) bop = BinaryOp::Lt;
+    else if (op->LE()) bop = BinaryOp::Le;
+    else if (op->GT()) bop = BinaryOp::Gt;
+    else if (op->GE()) bop = BinaryOp::Ge;
+    else if (op->NOT()) bop = BinaryOp::NotIn;
+    else if (op->IN()) bop = BinaryOp::In;
+    return binary(bop, std::move(lhs), additive(sides[1]));
+  }
+  ExprPtr additive(TP::AdditiveContext* c) {
+    auto parts = c->unary();
+    if (parts.empty()) return errorExpr(c);
+    ExprPtr e = unary(parts[0]);
+    // Operators sit between the operands, in order.
+    std::size_t k = 1;
+    for (auto* child : c->children) {
+      auto* t = dynamic_cast<antlr4::tree::TerminalNode*>(child);
+      if (!t || k >= parts.size()) continue;
+      BinaryOp op = t->getSymbol()->getType() == TenetLexer::PLUS ? BinaryOp::Add : BinaryOp::Sub;
+      e = binary(op, std::move(e), unary(parts[k++]));
+    }
+    return e;
+  }
+  ExprPtr unary(TP::UnaryContext* c) {
+    if (c->MINUS()) {
+      auto e = std::make_unique<Expr>(ExprKind::Unary, range(c));
+      e->unaryOp = UnaryOp::Neg;
+      e->children.push_back(c->unary() ? unary(c->unary()) : errorExpr(c));
+      return e;
+    }
+    if (auto* p = c->postfix()) return postfix(p);
+    return errorExpr(c);
+  }
+  ExprPtr postfix(TP::PostfixContext* c) {
+    ExprPtr e = c->primary() ? primary(c->primary()) : errorExpr(c);
+    for (auto* f : c->fieldName()) {
+      Ident name = fieldName(f);
+      auto m = std::make_unique<Expr>(ExprKind::Member, SourceRange::cover(e->range, name.range));
+      m->name = std::move(name);
+      m->children.push_back(std::move(e));
+      e = std::move(m);
+    }
+    return e;
+  }
+  ExprPtr primary(TP::PrimaryContext* c) {
+    if (auto* l = dynamic_cast<TP::LiteralExprContext*>(c)) return literal(l->literal());
+    if (auto* n = dynamic_cast<TP::NameExprContext*>(c)) {
+      auto e = std::make_unique<Expr>(ExprKind::Name, range(c));
+      e->name = ident(n->ident());
+      return e;
+    }
+    if (auto* call = dynamic_cast<TP::CallExprContext*>(c)) {
+      auto e = std::make_unique<Expr>(ExprKind::Call, range(c));
+      e->name = ident(call->ident());
+      for (auto* a : call->expr()) e->children.push_back(expr(a));
+      return e;
+    }
+    if (auto* p = dynamic_cast<TP::ParenExprContext*>(c)) {
+      ExprPtr e = expr(p->expr());
+      e->range = range(c);
+      return e;
+    }
+    if (auto* l = dynamic_cast<TP::ListExprContext*>(c)) {
+      auto e = std::make_unique<Expr>(ExprKind::List, range(c));
+      for (auto* a : l->expr()) e->children.push_back(expr(a));
+      return e;
+    }
+    if (auto* cnt = dynamic_cast<TP::CountExprContext*>(c)) {
+      auto e = std::make_unique<Expr>(ExprKind::Count, range(c));
+      e->var = ident(cnt->ident());
+      e->children.push_back(cnt->additive() ? additive(cnt->additive()) : errorExpr(c));
+      e->domain = e->children.back().get();
+      if (cnt->expr()) {
+        e->children.push_back(expr(cnt->expr()));
+        e->filter = e->children.back().get();
+      }
+      return e;
+    }
+    return errorExpr(c);
+  }
+  ExprPtr literal(TP::LiteralContext* c) {
+    if (!c) return errorExpr(c);
+    SourceRange r = range(c);
+    if (c->TRUE() || c->FALSE()) {
+      auto e = std::make_unique<Expr>(ExprKind::Bool, r);
+      e->boolValue = c->TRUE() != nullptr;
+      return e;
+    }
+    if (c->NONE()) return std::make_unique<Expr>(ExprKind::None, r);
+    if (c->STRING() || c->PROSE()) {
+      auto e = std::make_unique<Expr>(ExprKind::String, r);
+      e->text = textOf((c->STRING() ? c->STRING() : c->PROSE())->getSymbol());
+      return e;
+    }
+    if (c->DATE()) {
+      auto e = std::make_unique<Expr>(ExprKind::Date, r);
+      e->dateValue = date(c->DATE()->getSymbol());
+      return e;
+    }
+    if (c->NUMBER()) {
+      auto e = std::make_unique<Expr>(ExprKind::Number, r);
+      e->numberText = c->NUMBER()->getText();
+      e->numberValue = std::strtod(e->numberText.c_str(), nullptr);
+      if (!std::isfinite(e->numberValue)) {
+        diags_.report(DiagCode::NumberTooLarge, r, e->numberText);
+        e->numberValue = 0;
+      }
+      return e;
+    }
+    if (c->duration()) {
+      auto e = std::make_unique<Expr>(ExprKind::Duration, r);
+      e->durationValue = duration(c->duration());
+      return e;
+    }
+    if (c->INT()) {
+      auto e = std::make_unique<Expr>(ExprKind::Int, r);
+      e->intValue = integer(c->INT()->getSymbol());
+      e->numberText = c->INT()->getText();
+      return e;
+    }
+    return errorExpr(c);
+  }
+};
+
+}  // namespace
+
+SourceUnit parseFile(const SourceManager& sm, FileId file, DiagnosticEngine& diags, const ParseLimits& limits) {
+  const SourceFile& src = sm.file(file);
+  OffsetMap map(src.text);
+  antlr4::ANTLRInputStream input(src.text);
+  TenetLexer lexer(&input);
+  lexer.removeErrorListeners();  // every character becomes a token; ERROR_CHAR is reported by the parser
+  antlr4::CommonTokenStream tokens(&lexer);
+  tokens.fill();
+
+  ErrorListener listener(file, map, diags);
+  SourceUnit unit;
+  unit.file = file;
+  if (!checkNesting(tokens, listener, limits.maxNesting, diags)) return unit;
+
+  TenetParser parser(&tokens);
+  parser.removeErrorListeners();
+  // Stage one: the fast SLL prediction with no error recovery. Almost every
+  // file parses here. Only on failure rewind and parse again with full LL
+  // and the error listener, so error reporting costs nothing on good input.
+  parser.getInterpreter<antlr4::atn::ParserATNSimulator>()->setPredictionMode(antlr4::atn::PredictionMode::SLL);
+  parser.setErrorHandler(std::make_shared<antlr4::BailErrorStrategy>());
+  TenetParser::FileContext* tree = nullptr;
+  try {
+    tree = parser.file();
+  } catch (const antlr4::ParseCancellationException&) {
+    tree = nullptr;
+  }
+  if (!tree) {
+    tokens.seek(0);
+    parser.reset();
+    parser.setErrorHandler(std::make_shared<antlr4::DefaultErrorStrategy>());
+    parser.addErrorListener(&listener);
+    parser.getInterpreter<antlr4::atn::ParserATNSimulator>()->setPredictionMode(antlr4::atn::PredictionMode::LL);
+    tree = parser.file();
+  }
+
+  AstBuilder builder(sm, file, map, diags);
+  unit = builder.build(tree);
+  for (antlr4::Token* t : tokens.getTokens()) {
+    if (t->getChannel() == TenetLexer::COMMENTS) {
+      Comment c;
+      c.range = listener.rangeOf(t);
+      c.text = std::string(sm.text(c.range));
+      unit.comments.push_back(std::move(c));
+    }
+  }
+  return unit;
+}
+
+}  // namespace tenet

@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Installs the Debian 12 packages Tenet needs to build and test. Safe to run
+# again: it only asks apt for the packages that are missing.
+set -euo pipefail
+
+packages=(
+  build-essential cmake pkg-config git
+  antlr4 libantlr4-runtime-dev
+  libfmt-dev libcli11-dev catch2 nlohmann-json3-dev libyaml-cpp-dev
+  libcmark-gfm-dev libcmark-gfm-extensions-dev libgit2-dev
+  python3
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed'; then
+    missing+=("$p")
+  fi
+done
+
+if [ ${#missing[@]} -eq 0 ]; then
+  exit 0
+fi
+
+echo "Installing missing packages: ${missing[*]}"
+sudo=""
+if [ "$(id -u)" -ne 0 ]; then
+  if command -v sudo >/dev/null 2>&1; then sudo="sudo"; else
+    echo "error: these packages are missing and this user cannot install them: ${missing[*]}" >&2
+    exit 2
+  fi
+fi
+export DEBIAN_FRONTEND=noninteractive
+$sudo apt-get update -qq
+$sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
