@@ -1,7 +1,7 @@
 // Tokens of the Tenet policy language. See docs/language.md for the reference.
 lexer grammar TenetLexer;
 
-channels { COMMENTS }
+channels { COMMENTS, ERRORS }
 
 // Declarations
 PROJECT: 'project';
@@ -91,7 +91,8 @@ UNTERMINATED_STRING: '"' (~["\\\r\n] | '\\' ~[\r\n])*;
 LINE_COMMENT: '//' ~[\r\n]* -> channel(COMMENTS);
 WS: [ \t\r\n\f]+ -> skip;
 
-// Anything else is handed to the parser, which reports it with its location.
-ERROR_CHAR: .;
+// Anything else is reported with its location and kept away from the parser,
+// so that one stray character does not hide the errors after it.
+ERROR_CHAR: . -> channel(ERRORS);
 
 fragment DIGIT: [0-9];

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cstdlib>
 #include <tuple>
 
 namespace tenet {
@@ -51,13 +52,26 @@ std::size_t editDistance(std::string_view a, std::string_view b) {
 }
 }  // namespace
 
+// Among equally distant names, prefer the one that agrees longer from the
+// start and then differs least at the first difference, so that `CC6.9`
+// suggests `CC6.8` (the last criterion of the series), not `CC6.1`.
+std::pair<std::size_t, int> tieBreak(std::string_view wanted, std::string_view c) {
+  std::size_t i = 0;
+  while (i < wanted.size() && i < c.size() && wanted[i] == c[i]) ++i;
+  int gap = 1000;
+  if (i < wanted.size() && i < c.size()) gap = std::abs(static_cast<int>(wanted[i]) - static_cast<int>(c[i]));
+  return {SIZE_MAX - i, gap};
+}
+
 std::string closestName(std::string_view wanted, const std::vector<std::string>& candidates) {
   std::string best;
   std::size_t bestDist = SIZE_MAX;
   for (const auto& c : candidates) {
     if (c == wanted) continue;
     std::size_t d = editDistance(wanted, c);
-    if (d < bestDist || (d == bestDist && c < best)) {
+    if (d < bestDist ||
+        (d == bestDist && std::make_tuple(tieBreak(wanted, c), std::string_view(c)) <
+                              std::make_tuple(tieBreak(wanted, best), std::string_view(best)))) {
       bestDist = d;
       best = c;
     }

@@ -176,8 +176,9 @@ void Compilation::loadStdlib() {
 
 bool Compilation::run() {
   loadStdlib();
-  if (options_.paths.empty()) options_.paths.push_back(".");
+  if (options_.paths.empty() && options_.sources.empty()) options_.paths.push_back(".");
   for (const auto& p : options_.paths) collect(p);
+  for (auto& [path, text] : options_.sources) loadText(path, std::move(text), false);
   units_.reserve(files_.size());
   for (FileId id : files_) units_.push_back(parseFile(sm_, id, diags_));
   model_ = analyze(sm_, units_, diags_);

@@ -209,6 +209,7 @@ const Type* Checker::check(const Expr& e) {
   const Type* t = m_.types.error();
   auto& types = m_.types;
   switch (e.kind) {
+    case ExprKind::Error: break;
     case ExprKind::Bool: t = types.scalar(TypeKind::Bool); break;
     case ExprKind::Int: t = types.scalar(TypeKind::Int); break;
     case ExprKind::Number: t = types.scalar(TypeKind::Number); break;

@@ -55,6 +55,7 @@ const char* expectedKind(PropKind k) {
 
 std::string describeExpr(const Expr& e) {
   switch (e.kind) {
+    case ExprKind::Error: return "not readable";
     case ExprKind::Bool: return "true/false";
     case ExprKind::Int: return "a whole number";
     case ExprKind::Number: return "a number";
@@ -295,6 +296,7 @@ class Analyzer {
 
   void checkValue(const Property& p, const PropSpec& spec) {
     const Expr& v = *p.value;
+    if (v.kind == ExprKind::Error) return;  // a syntax error was reported already
     switch (spec.kind) {
       case PropKind::String:
         if (v.kind != ExprKind::String || (v.text && v.text->isProse)) wrongValue(p, spec);

@@ -78,7 +78,7 @@ std::string describeTokenType(const antlr4::dfa::Vocabulary& vocab, std::size_t 
 }
 
 std::string describeToken(antlr4::Token* t) {
-  if (t->getType() == antlr4::Token::EOF) return "the end of the file";
+  if (t->getType() == antlr4::Token::EOF) return "end of file";
   std::string text = t->getText();
   if (text.size() > 40) text = text.substr(0, 37) + "...";
   switch (t->getType()) {
@@ -120,24 +120,20 @@ class ErrorListener : public antlr4::BaseErrorListener {
  public:
   ErrorListener(FileId file, const OffsetMap& map, DiagnosticEngine& diags) : file_(file), map_(map), diags_(diags) {}
 
+  /// What the token scan learnt about the end of the file.
+  bool proseRunsToEnd = false;          ///< an unterminated prose block swallowed the rest
+  SourceRange unclosedBrace;            ///< the innermost '{' never closed
+  SourceRange lastToken;                ///< the last real token, where "end of file" errors point
+
   void syntaxError(antlr4::Recognizer* recognizer, antlr4::Token* tok, std::size_t, std::size_t,
                    const std::string&, std::exception_ptr) override {
     if (!tok) return;
     // One report per offending token: recovery may visit it again.
     if (!reported_.insert(tok->getTokenIndex()).second) return;
     SourceRange r = rangeOf(tok);
-    switch (tok->getType()) {
-      case TenetLexer::UNTERMINATED_STRING:
-        diags_.report(DiagCode::UnterminatedString, r);
-        return;
-      case TenetLexer::UNTERMINATED_PROSE:
-        diags_.report(DiagCode::UnterminatedProse, SourceRange{file_, r.begin, r.begin + 3});
-        return;
-      case TenetLexer::ERROR_CHAR:
-        diags_.report(DiagCode::UnexpectedCharacter, r, tok->getText());
-        return;
-      default: break;
-    }
+    bool atEnd = tok->getType() == antlr4::Token::EOF;
+    if (atEnd && proseRunsToEnd) return;  // already explained by the unterminated prose block
+    if (atEnd && lastToken.valid()) r = SourceRange{file_, lastToken.end, lastToken.end};
     auto* parser = dynamic_cast<antlr4::Parser*>(recognizer);
     std::string expected = "something else";
     if (parser) {
@@ -147,6 +143,7 @@ class ErrorListener : public antlr4::BaseErrorListener {
       }
     }
     auto& d = diags_.report(DiagCode::SyntaxError, r, "unexpected " + describeToken(tok) + "; expected " + expected);
+    if (atEnd && unclosedBrace.valid()) d.note("this '{' is never closed", unclosedBrace);
     if (tok->getType() == TenetLexer::ID && tok->getText().find('-') != std::string::npos)
       d.withHelp("names may contain '-'; to subtract, put spaces around the minus sign");
   }
@@ -166,16 +163,38 @@ class ErrorListener : public antlr4::BaseErrorListener {
   std::set<std::size_t> reported_;
 };
 
-/// Rejects input nested so deep that parsing it could exhaust the stack:
-/// brackets, and prefix operators or quantifiers that nest without brackets.
-bool checkNesting(antlr4::CommonTokenStream& tokens, const ErrorListener& listener, unsigned limit,
-                  DiagnosticEngine& diags) {
+/// Looks at every token before parsing. Reports stray characters and
+/// unterminated literals (which then parse as if they were closed, so that
+/// one missing quote gives one error), and rejects input nested so deep that
+/// parsing it could exhaust the stack: brackets, and prefix operators or
+/// quantifiers that nest without brackets.
+bool scanTokens(antlr4::CommonTokenStream& tokens, ErrorListener& listener, unsigned limit,
+                DiagnosticEngine& diags, std::set<std::size_t>& unterminated) {
+  std::vector<antlr4::Token*> braces;
   std::vector<unsigned> prefix{0};  // prefix operators open at each bracket level
   unsigned total = 0;               // brackets + prefix operators now open
   std::size_t prevType = antlr4::Token::INVALID_TYPE;
   for (antlr4::Token* t : tokens.getTokens()) {
+    if (t->getChannel() == TenetLexer::ERRORS) {
+      diags.report(DiagCode::UnexpectedCharacter, listener.rangeOf(t), t->getText());
+      continue;
+    }
+    if (t->getType() == TenetLexer::UNTERMINATED_STRING) {
+      diags.report(DiagCode::UnterminatedString, listener.rangeOf(t));
+      static_cast<antlr4::CommonToken*>(t)->setType(TenetLexer::STRING);
+      unterminated.insert(t->getTokenIndex());
+    } else if (t->getType() == TenetLexer::UNTERMINATED_PROSE) {
+      SourceRange r = listener.rangeOf(t);
+      diags.report(DiagCode::UnterminatedProse, SourceRange{r.file, r.begin, r.begin + 3});
+      static_cast<antlr4::CommonToken*>(t)->setType(TenetLexer::PROSE);
+      unterminated.insert(t->getTokenIndex());
+      listener.proseRunsToEnd = true;
+    }
     if (t->getChannel() != antlr4::Token::DEFAULT_CHANNEL) continue;
     std::size_t type = t->getType();
+    if (type != antlr4::Token::EOF) listener.lastToken = listener.rangeOf(t);
+    if (type == TenetLexer::LBRACE) braces.push_back(t);
+    if (type == TenetLexer::RBRACE && !braces.empty()) braces.pop_back();
     bool open = false;
     switch (type) {
       case TenetLexer::LPAREN:
@@ -231,14 +250,16 @@ bool checkNesting(antlr4::CommonTokenStream& tokens, const ErrorListener& listen
     }
     prevType = type;
   }
+  if (!braces.empty()) listener.unclosedBrace = listener.rangeOf(braces.back());
   return true;
 }
 
 /// Turns the parse tree into the AST, one method per grammar rule.
 class AstBuilder {
  public:
-  AstBuilder(const SourceManager& sm, FileId file, const OffsetMap& map, DiagnosticEngine& diags)
-      : sm_(sm), file_(file), map_(map), diags_(diags), text_(sm.file(file).text) {}
+  AstBuilder(const SourceManager& sm, FileId file, const OffsetMap& map, DiagnosticEngine& diags,
+             const std::set<std::size_t>& unterminated)
+      : sm_(sm), file_(file), map_(map), diags_(diags), text_(sm.file(file).text), unterminated_(unterminated) {}
 
   SourceUnit build(TP::FileContext* ctx) {
     SourceUnit unit;
@@ -262,6 +283,7 @@ class AstBuilder {
   const OffsetMap& map_;
   DiagnosticEngine& diags_;
   const std::string& text_;
+  const std::set<std::size_t>& unterminated_;
 
   SourceRange range(antlr4::Token* t) const {
     return SourceRange{file_, map_(t->getStartIndex()), map_(t->getStopIndex() + 1)};
@@ -298,8 +320,9 @@ class AstBuilder {
     SourceRange whole = range(t);
     bool prose = t->getType() == TenetLexer::PROSE;
     std::uint32_t q = prose ? 3 : 1;
-    if (whole.end < whole.begin + 2 * q) return Text{prose, "", {}, whole};
-    std::string_view raw = std::string_view(text_).substr(whole.begin + q, whole.end - whole.begin - 2 * q);
+    std::uint32_t closing = unterminated_.count(t->getTokenIndex()) ? 0 : q;
+    if (whole.end < whole.begin + q + closing) return Text{prose, "", {}, whole};
+    std::string_view raw = std::string_view(text_).substr(whole.begin + q, whole.end - whole.begin - q - closing);
     return parseText(raw, prose, file_, whole.begin + q, whole, diags_);
   }
   std::optional<Text> title(TP::TitleContext* c) {
@@ -330,7 +353,7 @@ class AstBuilder {
         p.value = expr(v->expr());
       }
     }
-    if (!p.value) p.value = std::make_unique<Expr>(ExprKind::None, p.range);
+    if (!p.value) p.value = std::make_unique<Expr>(ExprKind::Error, p.range);
     return p;
   }
 
@@ -650,7 +673,7 @@ class AstBuilder {
     return orExpr(c->orExpr());
   }
   ExprPtr errorExpr(antlr4::ParserRuleContext* c) {
-    return std::make_unique<Expr>(ExprKind::None, c ? range(c) : SourceRange{file_, 0, 0});
+    return std::make_unique<Expr>(ExprKind::Error, c ? range(c) : SourceRange{file_, 0, 0});
   }
   ExprPtr binary(BinaryOp op, ExprPtr lhs, ExprPtr rhs) {
     auto e = std::make_unique<Expr>(ExprKind::Binary, SourceRange::cover(lhs->range, rhs->range));
@@ -844,7 +867,8 @@ SourceUnit parseFile(const SourceManager& sm, FileId file, DiagnosticEngine& dia
   ErrorListener listener(file, map, diags);
   SourceUnit unit;
   unit.file = file;
-  if (!checkNesting(tokens, listener, limits.maxNesting, diags)) return unit;
+  std::set<std::size_t> unterminated;
+  if (!scanTokens(tokens, listener, limits.maxNesting, diags, unterminated)) return unit;
 
   TenetParser parser(&tokens);
   parser.removeErrorListeners();
@@ -868,7 +892,7 @@ SourceUnit parseFile(const SourceManager& sm, FileId file, DiagnosticEngine& dia
     tree = parser.file();
   }
 
-  AstBuilder builder(sm, file, map, diags);
+  AstBuilder builder(sm, file, map, diags, unterminated);
   unit = builder.build(tree);
   for (antlr4::Token* t : tokens.getTokens()) {
     if (t->getChannel() == TenetLexer::COMMENTS) {

@@ -15,7 +15,10 @@
 namespace tenet {
 
 struct CompileOptions {
-  std::vector<std::string> paths;          ///< files or directories; empty means "."
+  std::vector<std::string> paths;          ///< files or directories; empty means "." unless `sources` is set
+  /// Sources given as text (path shown to users, contents), checked as if
+  /// they were files of the project: unsaved editor buffers, tests.
+  std::vector<std::pair<std::string, std::string>> sources;
   std::optional<std::string> stdlibDir;    ///< replaces the built-in stdlib
   bool useStdlib = true;
   std::size_t maxFileBytes = 16u << 20;    ///< larger source files are refused

@@ -53,6 +53,7 @@ struct Text {
 // Expressions
 
 enum class ExprKind : std::uint8_t {
+  Error,       ///< could not be parsed; already reported
   Bool, Int, Number, String, Date, Duration, None,
   Cadence,     ///< `every 3 months` (property values only)
   List,        ///< `[a, b]`
