@@ -16,6 +16,8 @@ namespace tenet {
 
 Compilation::Compilation(CompileOptions options) : options_(std::move(options)) {}
 Compilation::~Compilation() = default;
+Compilation::Compilation(Compilation&&) noexcept = default;
+Compilation& Compilation::operator=(Compilation&&) noexcept = default;
 
 namespace {
 

@@ -29,6 +29,8 @@ class Compilation {
  public:
   explicit Compilation(CompileOptions options);
   ~Compilation();
+  Compilation(Compilation&&) noexcept;
+  Compilation& operator=(Compilation&&) noexcept;
 
   /// Loads, parses and analyzes. Returns false if any error was reported.
   bool run();

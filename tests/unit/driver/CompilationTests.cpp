@@ -1,0 +1,77 @@
+// The driver: the stdlib it carries and how it reads a project from disk.
+#include <catch2/catch.hpp>
+#include <filesystem>
+#include <fstream>
+
+#include "../Support.h"
+
+using namespace tenet;
+using namespace tenet::test;
+namespace fs = std::filesystem;
+
+TEST_CASE("the built-in stdlib holds the four framework catalogues", "[driver]") {
+  auto c = compile({});
+  REQUIRE(c.model());
+  CHECK(codes(c).empty());
+  const Model& m = *c.model();
+  auto count = [&](const char* fw, const char* prefix) {
+    std::size_t n = 0;
+    for (const auto& r : m.framework(fw)->requirements)
+      if (r->id.rfind(prefix, 0) == 0) ++n;
+    return n;
+  };
+  CHECK(count("iso27001", "A.") == 93);
+  CHECK(count("iso27001", "A.5.") == 37);
+  CHECK(count("iso27001", "A.6.") == 8);
+  CHECK(count("iso27001", "A.7.") == 14);
+  CHECK(count("iso27001", "A.8.") == 34);
+  CHECK(count("iso27001_2013", "A.") == 114);
+  CHECK(m.framework("soc2")->requirements.size() == 61);
+  CHECK(count("soc2", "CC") == 33);
+  CHECK(m.framework("nist_csf")->requirements.size() == 106);
+  CHECK(m.framework("soc2")->find("CC9.9") == nullptr);
+  CHECK(m.framework("iso27001")->find("A.5.7")->title == "Threat intelligence");
+}
+
+TEST_CASE("the example repository checks clean", "[driver]") {
+  CompileOptions opts;
+  opts.paths = {std::string(TENET_SOURCE_DIR) + "/examples/acme"};
+  Compilation c(opts);
+  CHECK(c.run());
+  CHECK(c.diagnostics().all().empty());
+  REQUIRE(c.model());
+  CHECK(c.model()->policies.size() >= 10);
+  std::size_t controls = 0;
+  for (const auto& [_, p] : c.model()->policies) controls += p->controls.size();
+  CHECK(controls >= 50);
+  CHECK(c.model()->exceptions.size() >= 1);
+}
+
+TEST_CASE("files are found recursively in a stable order, skipping hidden folders", "[driver]") {
+  fs::path dir = fs::temp_directory_path() / "tenet-driver-test";
+  fs::remove_all(dir);
+  fs::create_directories(dir / "b");
+  fs::create_directories(dir / ".git");
+  std::ofstream(dir / "b" / "z.tenet") << "role z \"Z\"\n";
+  std::ofstream(dir / "a.tenet") << "role a \"A\"\n";
+  std::ofstream(dir / ".git" / "x.tenet") << "this is not tenet\n";
+  std::ofstream(dir / "notes.txt") << "ignored\n";
+  CompileOptions opts;
+  opts.paths = {dir.string()};
+  Compilation c(opts);
+  CHECK(c.run());
+  std::vector<std::string> paths;
+  for (const auto& u : c.units())
+    if (!c.sources().file(u.file).fromStdlib) paths.push_back(c.sources().file(u.file).path);
+  CHECK(paths == std::vector<std::string>{(dir / "a.tenet").string(), (dir / "b" / "z.tenet").string()});
+  fs::remove_all(dir);
+}
+
+TEST_CASE("a missing path is an input failure", "[driver]") {
+  CompileOptions opts;
+  opts.paths = {"/nonexistent/tenet/project"};
+  Compilation c(opts);
+  CHECK_FALSE(c.run());
+  CHECK(c.inputFailed());
+  CHECK(hasCode(c, "path-not-found"));
+}
