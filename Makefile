@@ -1,5 +1,6 @@
 # Entry points for people and CI. Each target installs missing Debian
 # packages first, so a fresh Debian 12 machine needs nothing else.
+MAKEFLAGS += --no-print-directory
 BUILD_DIR ?= build
 JOBS ?= $(shell nproc)
 CMAKE_FLAGS ?= -DCMAKE_BUILD_TYPE=RelWithDebInfo -DTENET_WERROR=ON
@@ -24,8 +25,13 @@ test: build
 
 demo: build
 	@echo
-	@echo "== tenet check examples/acme"
-	@$(BUILD_DIR)/tenet check examples/acme && echo "examples/acme checks clean."
+	@echo "== tenet check examples/acme    (a complete policy repository)"
+	@$(BUILD_DIR)/tenet check examples/acme
+	@echo
+	@echo "== tenet check examples/mistakes    (typical mistakes, on purpose)"
+	@$(BUILD_DIR)/tenet check examples/mistakes || true
+	@echo
+	@echo "The tenet binary is at $(BUILD_DIR)/tenet. Try: $(BUILD_DIR)/tenet check --help"
 
 clean:
 	rm -rf $(BUILD_DIR)

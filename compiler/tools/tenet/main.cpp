@@ -44,7 +44,21 @@ int runCheck(const std::vector<std::string>& paths, const std::string& format, c
     ro.color = useColor(color);
     tenet::renderTextAll(std::cout, comp.sources(), diags, ro);
     std::string summary = tenet::summaryLine(diags);
-    if (!summary.empty()) std::cout << summary << " found.\n";
+    if (!summary.empty()) {
+      std::cout << summary << " found.\n";
+    } else if (const tenet::Model* m = comp.model()) {
+      std::size_t files = 0, controls = 0;
+      for (const auto& u : comp.units())
+        if (!comp.sources().file(u.file).fromStdlib) ++files;
+      for (const auto& [_, p] : m->policies) controls += p->controls.size();
+      auto n = [](std::size_t k, const char* one, const char* many) {
+        return std::to_string(k) + " " + (k == 1 ? one : many);
+      };
+      std::cout << "No problems found in " << n(files, "file", "files") << ": "
+                << n(m->policies.size(), "policy", "policies") << ", " << n(controls, "control", "controls")
+                << ", " << n(m->roles.size(), "role", "roles") << ", "
+                << n(m->facts.size(), "facts source", "facts sources") << ".\n";
+    }
   }
   std::cout.flush();
   if (comp.inputFailed()) return kExitUsage;
