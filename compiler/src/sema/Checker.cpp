@@ -193,8 +193,8 @@ const Type* Checker::lookup(std::string_view name) const {
   if (control_)
     for (const auto& p : control_->properties)
       if (p.key.name == name && p.value && p.value->kind == ExprKind::Cadence)
-        return const_cast<Model&>(m_).types.scalar(TypeKind::Duration);
-  if (name == "today") return const_cast<Model&>(m_).types.scalar(TypeKind::Date);
+        return m_.types.scalar(TypeKind::Duration);
+  if (name == "today") return m_.types.scalar(TypeKind::Date);
   if (auto it = facts_.find(name); it != facts_.end()) return it->second;
   return nullptr;
 }
