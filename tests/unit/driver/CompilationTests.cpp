@@ -10,7 +10,7 @@ using namespace tenet::test;
 namespace fs = std::filesystem;
 
 TEST_CASE("the built-in stdlib holds the four framework catalogues", "[driver]") {
-  auto c = compile({});
+  auto c = compile({{"empty.tenet", ""}});
   REQUIRE(c.model());
   CHECK(codes(c).empty());
   const Model& m = *c.model();
