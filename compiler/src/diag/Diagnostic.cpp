@@ -12,6 +12,7 @@ Diagnostic& DiagnosticEngine::add(DiagCode code, Severity severity, SourceRange 
   if (diags_.size() >= limit_) {
     ++dropped_;
     if (severity == Severity::Error) ++errors_;
+    if (severity == Severity::Warning) ++warnings_;
     overflow_ = Diagnostic{};
     return overflow_;
   }

@@ -25,13 +25,21 @@ const char* severityColor(Severity s) {
   return "";
 }
 
-// Replaces tabs and control characters so that the caret line lines up.
+// Replaces tabs, control characters and bytes that are not UTF-8 so that the
+// caret line lines up and the terminal receives text.
 std::string displayLine(std::string_view line) {
   std::string out;
-  for (char c : line) {
-    if (c == '\t') out += ' ';
-    else if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) out += '?';
-    else out += c;
+  while (!line.empty()) {
+    auto bad = findInvalidUtf8(line);
+    std::string_view good = line.substr(0, bad ? *bad : line.size());
+    for (char c : good) {
+      if (c == '\t') out += ' ';
+      else if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) out += '?';
+      else out += c;
+    }
+    if (!bad) break;
+    out += '?';
+    line.remove_prefix(*bad + 1);
   }
   return out;
 }

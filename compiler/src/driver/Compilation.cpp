@@ -55,6 +55,7 @@ void Compilation::loadText(std::string display, std::string text, bool fromStdli
 
 void Compilation::loadFile(const std::string& path, const std::string& display, bool fromStdlib) {
   if (tooMany_) return;
+  ++found_;
   if (++fileCount_ > options_.maxFiles) {
     tooMany_ = true;
     inputFailed_ = true;
@@ -63,11 +64,16 @@ void Compilation::loadFile(const std::string& path, const std::string& display, 
     return;
   }
   std::error_code ec;
+  // The same file named twice (`tenet check . policies`) is read once.
+  auto canonical = fs::weakly_canonical(path, ec);
+  if (!ec && !seen_.insert(canonical.string()).second) {
+    --fileCount_;
+    return;
+  }
   auto size = fs::file_size(path, ec);
   if (!ec && size > options_.maxFileBytes) {
     FileId id = sm_.add(display, "");
-    diags_.report(DiagCode::FileTooLarge, SourceRange{id, 0, 0}, (size + (1u << 20) - 1) >> 20,
-                  options_.maxFileBytes >> 20)
+    diags_.report(DiagCode::FileTooLarge, SourceRange{id, 0, 0}, size, options_.maxFileBytes >> 20)
         .withHelp("split the file into several smaller files");
     return;
   }
@@ -86,7 +92,7 @@ void Compilation::loadFile(const std::string& path, const std::string& display, 
   }
   if (text.size() > options_.maxFileBytes) {  // grew while reading, or no size was known
     FileId id = sm_.add(display, "");
-    diags_.report(DiagCode::FileTooLarge, SourceRange{id, 0, 0}, text.size() >> 20, options_.maxFileBytes >> 20);
+    diags_.report(DiagCode::FileTooLarge, SourceRange{id, 0, 0}, text.size(), options_.maxFileBytes >> 20);
     return;
   }
   loadText(display, std::move(text), fromStdlib);
@@ -143,9 +149,9 @@ void Compilation::collect(const std::string& path) {
     return;
   }
   if (fs::is_directory(st)) {
-    std::size_t before = fileCount_;
+    std::size_t before = found_;
     walk(path, path == "." ? "" : path, 0);
-    if (fileCount_ == before && !inputFailed_) {
+    if (found_ == before && !inputFailed_) {
       FileId id = sm_.add(path, "");
       diags_.report(DiagCode::NoSourceFiles, SourceRange{id, 0, 0}, path);
     }
@@ -162,6 +168,7 @@ void Compilation::loadStdlib() {
       FileId id = sm_.add(*options_.stdlibDir, "");
       diags_.report(DiagCode::PathNotFound, SourceRange{id, 0, 0}, *options_.stdlibDir);
       inputFailed_ = true;
+      stdlibFailed_ = true;
       return;
     }
     std::vector<std::string> names;
@@ -183,7 +190,9 @@ bool Compilation::run() {
   for (auto& [path, text] : options_.sources) loadText(path, std::move(text), false);
   units_.reserve(files_.size());
   for (FileId id : files_) units_.push_back(parseFile(sm_, id, diags_));
-  model_ = analyze(sm_, units_, diags_);
+  // Without the stdlib every requirement would be reported unknown: the
+  // one error about the stdlib folder says it all.
+  if (!stdlibFailed_) model_ = analyze(sm_, units_, diags_);
   diags_.sort(sm_);
   return !diags_.hasErrors();
 }

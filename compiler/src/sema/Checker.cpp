@@ -15,6 +15,7 @@ bool isErr(const Type* t) { return !t || t->kind == TypeKind::Error; }
 const char* quantName(QuantKind k) { return k == QuantKind::All ? "all" : "any"; }
 
 constexpr std::string_view kFunctions[] = {"age", "len"};
+constexpr std::string_view kToday = "today";
 
 }  // namespace
 
@@ -142,6 +143,15 @@ void Checker::checkProse(const Text& t, const ControlDecl* c, const PolicyDecl* 
   }
 }
 
+void Checker::plainText(const Text& t) {
+  for (const auto& part : t.parts) {
+    if (!part.isInterpolation) continue;
+    std::string full;
+    for (const auto& seg : part.path) full += (full.empty() ? "" : ".") + seg.name;
+    diags_.report(DiagCode::InterpolationNotAllowed, part.range, full);
+  }
+}
+
 void Checker::checkInterpolations(const Text& t) {
   for (const auto& part : t.parts) {
     if (!part.isInterpolation || part.path.empty()) continue;
@@ -194,7 +204,7 @@ const Type* Checker::lookup(std::string_view name) const {
     for (const auto& p : control_->properties)
       if (p.key.name == name && p.value && p.value->kind == ExprKind::Cadence)
         return m_.types.scalar(TypeKind::Duration);
-  if (name == "today") return m_.types.scalar(TypeKind::Date);
+  if (name == kToday) return m_.types.scalar(TypeKind::Date);
   if (auto it = facts_.find(name); it != facts_.end()) return it->second;
   return nullptr;
 }
@@ -213,7 +223,10 @@ const Type* Checker::check(const Expr& e) {
     case ExprKind::Bool: t = types.scalar(TypeKind::Bool); break;
     case ExprKind::Int: t = types.scalar(TypeKind::Int); break;
     case ExprKind::Number: t = types.scalar(TypeKind::Number); break;
-    case ExprKind::String: t = types.scalar(TypeKind::String); break;
+    case ExprKind::String:
+      if (e.text) plainText(*e.text);
+      t = types.scalar(TypeKind::String);
+      break;
     case ExprKind::Date: t = types.scalar(TypeKind::Date); break;
     case ExprKind::Duration:
     case ExprKind::Cadence: t = types.scalar(TypeKind::Duration); break;
@@ -430,11 +443,12 @@ const Type* Checker::checkBinary(const Expr& e) {
         diags_.report(DiagCode::NotAList, r.range, "the right side of '" + op + "'", describe(b));
         return boolean;
       }
-      if (b->element && !comparable(l, a, r, b->element))
+      if (b->element && !comparable(l, a, r, b->element)) {
         diags_.report(DiagCode::TypeMismatch, e.range,
                       "cannot look for " + describe(a) + " in " + describe(b));
-      else if (b->element && isA(b->element, TypeKind::Enum) && l.kind == ExprKind::String)
-        checkEnumLiteral(b->element, l);
+      } else if (isA(a, TypeKind::Enum) && r.kind == ExprKind::List) {
+        for (const auto& item : r.children) checkEnumLiteral(a, *item);  // `tier in ["high", "critical"]`
+      }
       return boolean;
     }
     case BinaryOp::Add:

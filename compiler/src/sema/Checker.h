@@ -24,6 +24,9 @@ class Checker {
   /// `{name}` in a statement or section names a property of the control
   /// (when there is one) or of the policy.
   void checkProse(const Text& t, const ControlDecl* c, const PolicyDecl* p);
+  /// Text where nothing is filled in (titles, reasons, string values):
+  /// a `{name}` there would be printed as written, so it is reported.
+  void plainText(const Text& t);
 
  private:
   struct Var {

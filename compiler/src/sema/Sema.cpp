@@ -144,6 +144,7 @@ class Analyzer {
       }
     }
     for (auto& [name, fw] : m_.frameworks) {
+      plain(fw->decl->title);
       checkProperties("a framework", fw->decl->name, fw->decl->properties, kFrameworkProps);
       std::map<std::string, SourceRange> groups;
       addRequirements(*fw, fw->decl->items, {}, groups);
@@ -155,6 +156,8 @@ class Analyzer {
     for (const auto& item : items) {
       if (item.group) {
         const GroupDecl& g = *item.group;
+        checker_.plainText(g.id);
+        plain(g.title);
         checkProperties("a group", Ident{g.id.value, g.id.range}, g.properties, kGroupProps);
         auto [it, fresh] = groups.emplace(g.id.value, g.id.range);
         if (!fresh) duplicate("group", Ident{g.id.value, g.id.range}, it->second);
@@ -163,6 +166,7 @@ class Analyzer {
         addRequirements(fw, g.items, inner, groups);
       } else if (item.requirement) {
         const RequirementDecl& r = *item.requirement;
+        plain(r.title);
         checkProperties("a requirement", Ident{r.id.id, r.id.range}, r.properties, kRequirementProps);
         if (auto* prev = fw.find(r.id.id)) {
           duplicate("requirement", Ident{r.id.id, r.id.range}, prev->decl->id.range);
@@ -180,8 +184,16 @@ class Analyzer {
     }
   }
 
+  void plain(const std::optional<Text>& t) {
+    if (t) checker_.plainText(*t);
+  }
+
   bool declare(const std::string& kind, const Ident& name) {
     if (name.name.empty()) return false;
+    if (name.name == "today") {
+      diags_.report(DiagCode::ReservedName, name.range, name.name);
+      return false;
+    }
     auto [it, fresh] = globals_.emplace(name.name, Symbol{kind, name.range});
     if (!fresh) {
       auto& d = diags_.report(DiagCode::DuplicateDefinition, name.range, kind, name.name);
@@ -195,6 +207,21 @@ class Analyzer {
 
   void declareGlobals() {
     for (const auto& u : units_) {
+      for (const auto& p : u.projects) plain(p.title);
+      for (const auto& r : u.roles) plain(r.title);
+      for (const auto& f : u.facts) plain(f.title);
+      for (const auto& e : u.exceptions) plain(e.title);
+      for (const auto& c : u.crosswalks) {
+        plain(c.title);
+        for (const auto& r : c.relations) plain(r.rationale);
+      }
+      for (const auto& a : u.applicability)
+        for (const auto& e : a.exclusions) checker_.plainText(e.reason);
+      for (const auto& p : u.policies) {
+        plain(p.title);
+        for (const auto& s : p.sections) checker_.plainText(s.heading);
+        for (const auto& c : p.controls) plain(c.title);
+      }
       for (const auto& p : u.projects) {
         if (m_.project) {
           diags_.report(DiagCode::DuplicateDefinition, p.name.range, "project", p.name.name)
@@ -250,6 +277,7 @@ class Analyzer {
                           const PropSpec (&specs)[N]) {
     PropMap out;
     for (const auto& p : props) {
+      if (p.value && p.value->kind == ExprKind::Error) continue;  // the syntax error says it all
       const PropSpec* spec = nullptr;
       for (const auto& s : specs)
         if (s.name == p.key.name) spec = &s;
@@ -300,9 +328,11 @@ class Analyzer {
     switch (spec.kind) {
       case PropKind::String:
         if (v.kind != ExprKind::String || (v.text && v.text->isProse)) wrongValue(p, spec);
+        else checker_.plainText(*v.text);
         break;
       case PropKind::Text:
         if (v.kind != ExprKind::String) wrongValue(p, spec);
+        else checker_.plainText(*v.text);
         break;
       case PropKind::Date:
         if (v.kind != ExprKind::Date) wrongValue(p, spec);
@@ -449,7 +479,8 @@ class Analyzer {
 
   void checkCrosswalk(const CrosswalkDecl& c) {
     m_.crosswalks.push_back(&c);
-    checkProperties("a crosswalk", c.from, c.properties, kCrosswalkProps);
+    checkProperties("a crosswalk", Ident{c.from.name + " -> " + c.to.name, c.from.range}, c.properties,
+                    kCrosswalkProps);
     const Framework* from = resolveFramework(c.from);
     const Framework* to = resolveFramework(c.to);
     for (const auto& r : c.relations) {
@@ -463,10 +494,13 @@ class Analyzer {
     }
   }
 
+  // Exclusions already seen, per framework, across all applicability blocks.
+  std::map<std::string, std::map<std::string, SourceRange>> excluded_;
+
   void checkApplicability(const ApplicabilityDecl& a) {
     m_.applicability.push_back(&a);
     const Framework* fw = resolveFramework(a.framework);
-    std::map<std::string, SourceRange> seen;
+    auto& seen = excluded_[a.framework.name];
     for (const auto& e : a.exclusions) {
       if (fw) resolveRequirement(*fw, e.id.id, e.id.range);
       auto [it, fresh] = seen.emplace(e.id.id, e.id.range);

@@ -580,7 +580,7 @@ class AstBuilder {
     return d;
   }
 
-  ReqId reqId(TP::ReqIdContext* c) {
+  ReqId reqId(TP::ReqIdContext* c, bool reportSpaces = true) {
     ReqId r;
     if (!c) return r;
     r.range = range(c);
@@ -594,7 +594,7 @@ class AstBuilder {
     std::string id;
     for (auto* tok : tokensOf(c)) id += tok->getText();
     r.id = id;
-    if (spaced) diags_.report(DiagCode::SpacedRequirementId, r.range, std::string(slice(r.range)));
+    if (spaced && reportSpaces) diags_.report(DiagCode::SpacedRequirementId, r.range, std::string(slice(r.range)));
     return r;
   }
 
@@ -611,10 +611,20 @@ class AstBuilder {
   ReqRef reqRef(TP::ReqRefContext* c) {
     ReqRef r;
     r.framework = ident(c->ident());
-    ReqId id = reqId(c->reqId());
+    r.range = range(c);
+    // `iso27001 . A.5.17` is as wrong as `A. 5.17`; report it once.
+    bool spaced = false;
+    if (c->ident() && c->DOT()) {
+      antlr4::Token* fw = c->ident()->getStart();
+      antlr4::Token* dot = c->DOT()->getSymbol();
+      antlr4::Token* next = c->reqId() ? c->reqId()->getStart() : nullptr;
+      spaced = dot->getStartIndex() != fw->getStopIndex() + 1 ||
+               (next && next->getStartIndex() != dot->getStopIndex() + 1);
+    }
+    if (spaced) diags_.report(DiagCode::SpacedRequirementId, r.range, std::string(slice(r.range)));
+    ReqId id = reqId(c->reqId(), !spaced);
     r.id = id.id;
     r.idRange = id.range;
-    r.range = range(c);
     return r;
   }
 

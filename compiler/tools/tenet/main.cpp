@@ -23,7 +23,8 @@ constexpr int kExitUsage = 2;
 bool useColor(const std::string& mode) {
   if (mode == "always") return true;
   if (mode == "never") return false;
-  if (std::getenv("NO_COLOR")) return false;
+  const char* noColor = std::getenv("NO_COLOR");  // no-color.org: any non-empty value
+  if (noColor && *noColor) return false;
   const char* term = std::getenv("TERM");
   if (term && std::string(term) == "dumb") return false;
   return isatty(STDOUT_FILENO) != 0;
@@ -110,6 +111,20 @@ int main(int argc, char** argv) {
   } catch (const CLI::CallForVersion& e) {
     return app.exit(e);
   } catch (const CLI::ParseError& e) {
+    // Name an unknown command instead of CLI11's "a subcommand is required".
+    bool known = false;
+    for (const auto* sub : app.get_subcommands({}))
+      if (argc > 1 && sub->get_name() == argv[1]) known = true;
+    if (argc > 1 && argv[1][0] != '-' && !known) {
+      std::cerr << "tenet: error: '" << argv[1] << "' is not a tenet command; the commands are: ";
+      bool firstName = true;
+      for (const auto* sub : app.get_subcommands({})) {
+        std::cerr << (firstName ? "" : ", ") << sub->get_name();
+        firstName = false;
+      }
+      std::cerr << "\nRun 'tenet --help' for more.\n";
+      return kExitUsage;
+    }
     app.exit(e);
     return kExitUsage;
   }

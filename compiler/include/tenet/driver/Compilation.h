@@ -5,6 +5,7 @@
 
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -57,8 +58,11 @@ class Compilation {
   std::vector<SourceUnit> units_;
   std::unique_ptr<Model> model_;
   std::size_t fileCount_ = 0;
+  std::size_t found_ = 0;  ///< .tenet files met, including ones named twice
   bool inputFailed_ = false;
   bool tooMany_ = false;
+  bool stdlibFailed_ = false;
+  std::set<std::string> seen_;  ///< canonical paths already loaded
 };
 
 /// The stdlib sources compiled into the binary: (file name, text) pairs.
