@@ -89,6 +89,11 @@ UNTERMINATED_PROSE: '"""' (~'"' | '"' ~'"' | '""' ~'"')* ('"' | '""')? EOF;
 UNTERMINATED_STRING: '"' (~["\\\r\n] | '\\' ~[\r\n])*;
 
 LINE_COMMENT: '//' ~[\r\n]* -> channel(COMMENTS);
+
+// Comments in the style of other languages are reported as mistakes, but as
+// one mistake each: what they contain is not read as Tenet.
+HASH_COMMENT: '#' (~[\r\n/] | '/' ~[/\r\n])* -> channel(ERRORS);
+BLOCK_COMMENT: '/*' .*? '*/' -> channel(ERRORS);
 WS: [ \t\r\n\f]+ -> skip;
 
 // Anything else is reported with its location and kept away from the parser,

@@ -6,6 +6,7 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <map>
 
 #include "tenet/sema/Sema.h"
 #include "tenet/syntax/Parser.h"
@@ -192,7 +193,24 @@ bool Compilation::run() {
   for (FileId id : files_) units_.push_back(parseFile(sm_, id, diags_));
   // Without the stdlib every requirement would be reported unknown: the
   // one error about the stdlib folder says it all.
-  if (!stdlibFailed_) model_ = analyze(sm_, units_, diags_);
+  if (!stdlibFailed_) {
+    std::size_t before = diags_.all().size();
+    model_ = analyze(sm_, units_, diags_);
+    // Checks that land where a syntax error left the meaning uncertain are
+    // echoes of that error, not news.
+    std::map<FileId, const std::vector<SourceRange>*> damaged;
+    for (const auto& u : units_)
+      if (!u.damaged.empty()) damaged[u.file] = &u.damaged;
+    if (!damaged.empty()) {
+      diags_.eraseIf(before, [&](const Diagnostic& d) {
+        auto it = damaged.find(d.range.file);
+        if (it == damaged.end()) return false;
+        for (const auto& r : *it->second)
+          if (d.range.begin >= r.begin && d.range.begin < std::max(r.end, r.begin + 1)) return true;
+        return false;
+      });
+    }
+  }
   diags_.sort(sm_);
   return !diags_.hasErrors();
 }

@@ -283,10 +283,14 @@ const Type* Checker::checkName(const Expr& e) {
     return diags_.report(DiagCode::UnknownName, e.name.range, e.name.name);
   }();
   if (d.code == DiagCode::UnknownName) {
-    std::string best = closestName(e.name.name, namesInScope());
-    if (!best.empty()) {
+    // `today-30` is `today` minus 30 written without spaces.
+    auto dash = e.name.name.find('-');
+    if (dash != std::string::npos && lookup(std::string_view(e.name.name).substr(0, dash))) {
+      d.withHelp("names may contain '-', so this reads as one name; to subtract, put spaces around the minus sign: " +
+                 e.name.name.substr(0, dash) + " - " + e.name.name.substr(dash + 1));
+    } else if (std::string best = closestName(e.name.name, namesInScope()); !best.empty()) {
       d.withHelp("did you mean '" + best + "'?").withFix(e.name.range, best);
-    } else if (e.name.name.find('-') != std::string::npos) {
+    } else if (dash != std::string::npos) {
       d.withHelp("names may contain '-'; to subtract, put spaces around the minus sign");
     }
   }
@@ -298,8 +302,8 @@ const Type* Checker::checkMember(const Expr& e) {
   const Type* bt = check(base);
   if (isErr(bt)) return m_.types.error();
   if (!isA(bt, TypeKind::Record)) {
-    auto& d = diags_.report(DiagCode::NotARecord, e.name.range,
-                            base.kind == ExprKind::Name ? "'" + base.name.name + "'" : std::string("this"),
+    bool named = base.kind == ExprKind::Name || base.kind == ExprKind::Member;
+    auto& d = diags_.report(DiagCode::NotARecord, e.name.range, named ? "'" + base.name.name + "'" : std::string("this"),
                             describe(bt));
     if (isA(bt, TypeKind::List))
       d.withHelp("a list has no fields of its own; to look at each element, write: all x in <list>: x." + e.name.name);
@@ -358,13 +362,27 @@ const Type* Checker::checkCall(const Expr& e) {
   return m_.types.error();
 }
 
-void Checker::checkEnumLiteral(const Type* enumType, const Expr& lit) {
+namespace {
+// `f.status` for a field path, for messages.
+std::string pathText(const Expr& e) {
+  if (e.kind == ExprKind::Name) return e.name.name;
+  if (e.kind == ExprKind::Member && !e.children.empty()) {
+    std::string base = pathText(*e.children[0]);
+    return base.empty() ? std::string() : base + "." + e.name.name;
+  }
+  return {};
+}
+}  // namespace
+
+void Checker::checkEnumLiteral(const Type* enumType, const Expr& lit, const Expr& field) {
   if (lit.kind != ExprKind::String || !lit.text) return;
   const auto& vals = enumType->enumValues;
   if (std::find(vals.begin(), vals.end(), lit.text->value) != vals.end()) return;
   std::string list;
   for (const auto& v : vals) list += (list.empty() ? "\"" : ", \"") + v + "\"";
-  auto& d = diags_.report(DiagCode::UnknownEnumValue, lit.range, lit.text->value, "this field", list);
+  std::string path = pathText(field);
+  auto& d = diags_.report(DiagCode::UnknownEnumValue, lit.range, lit.text->value,
+                          path.empty() ? std::string("this field") : path, list);
   std::string best = closestName(lit.text->value, vals);
   if (!best.empty()) d.withHelp("did you mean \"" + best + "\"?");
 }
@@ -374,14 +392,19 @@ bool Checker::comparable(const Expr& lhs, const Type* a, const Expr& rhs, const 
   if (a->kind == TypeKind::None || b->kind == TypeKind::None) return true;  // checked by the caller
   if (a->isNumeric() && b->isNumeric()) return true;
   if (a->kind == TypeKind::Enum && b->kind == TypeKind::String) {
-    checkEnumLiteral(a, rhs);
+    checkEnumLiteral(a, rhs, lhs);
     return true;
   }
   if (b->kind == TypeKind::Enum && a->kind == TypeKind::String) {
-    checkEnumLiteral(b, lhs);
+    checkEnumLiteral(b, lhs, rhs);
     return true;
   }
-  if (a->kind == TypeKind::Enum && b->kind == TypeKind::Enum) return true;
+  if (a->kind == TypeKind::Enum && b->kind == TypeKind::Enum) {
+    // Two enums can be equal only if they share a value.
+    for (const auto& v : a->enumValues)
+      if (std::find(b->enumValues.begin(), b->enumValues.end(), v) != b->enumValues.end()) return true;
+    return a->enumValues.empty() || b->enumValues.empty();
+  }
   if (a->kind != b->kind) return false;
   if (a->kind == TypeKind::List) {
     if (!a->element || !b->element) return true;
@@ -431,7 +454,9 @@ const Type* Checker::checkBinary(const Expr& e) {
                                 "cannot compare " + describe(a) + " with " + describe(b) + " using '" + op + "'");
         bool dateVsDuration = (isA(a, TypeKind::Date) && isA(b, TypeKind::Duration)) ||
                               (isA(a, TypeKind::Duration) && isA(b, TypeKind::Date));
-        if (dateVsDuration) d.withHelp("to test how old a date is, write age(date) <= 30 days");
+        bool usesAge = (l.kind == ExprKind::Call && l.name.name == "age") || (r.kind == ExprKind::Call && r.name.name == "age");
+        if (dateVsDuration && usesAge) d.withHelp("age() gives a duration: compare it with a duration such as 30 days");
+        else if (dateVsDuration) d.withHelp("to test how old a date is, write age(date) <= 30 days");
         else if (!isA(a, b->kind)) d.withHelp("'" + op + "' compares numbers, dates or durations with their own kind");
       }
       return boolean;
@@ -447,7 +472,7 @@ const Type* Checker::checkBinary(const Expr& e) {
         diags_.report(DiagCode::TypeMismatch, e.range,
                       "cannot look for " + describe(a) + " in " + describe(b));
       } else if (isA(a, TypeKind::Enum) && r.kind == ExprKind::List) {
-        for (const auto& item : r.children) checkEnumLiteral(a, *item);  // `tier in ["high", "critical"]`
+        for (const auto& item : r.children) checkEnumLiteral(a, *item, l);  // `tier in ["high", "critical"]`
       }
       return boolean;
     }
@@ -483,6 +508,7 @@ const Type* Checker::checkQuantifier(const Expr& e) {
       elem = dt->element;
     }
   }
+  if (e.var.name == kToday) diags_.report(DiagCode::ReservedName, e.var.range, e.var.name);
   scope_.push_back({e.var.name, elem});
   if (e.filter) requireCondition(*e.filter, check(*e.filter), "the condition after 'where'");
   if (e.body) requireCondition(*e.body, check(*e.body), "the body of " + what);

@@ -43,7 +43,7 @@ class Checker {
   const Type* checkQuantifier(const Expr& e);
   void requireCondition(const Expr& e, const Type* t, const std::string& what);
   bool comparable(const Expr& lhs, const Type* a, const Expr& rhs, const Type* b);
-  void checkEnumLiteral(const Type* enumType, const Expr& literal);
+  void checkEnumLiteral(const Type* enumType, const Expr& literal, const Expr& field);
   void checkInterpolations(const Text& t);
   std::vector<std::string> namesInScope() const;
   const Type* lookup(std::string_view name) const;

@@ -400,6 +400,15 @@ class Analyzer {
     std::vector<std::string> ids;
     for (const auto& r : fw.requirements) ids.push_back(r->id);
     auto& d = diags_.report(DiagCode::UnknownRequirement, range, id, fw.name, fw.title);
+    // A group id (`CC6`, `A.5`) is a common slip: say what it is.
+    for (const auto& r : fw.requirements) {
+      for (const GroupDecl* g : r->groups) {
+        if (g->id.value != id) continue;
+        d.withHelp("'" + id + "' is a group of requirements" + (g->title ? " (" + g->title->value + ")" : "") +
+                   ", not a requirement: name the requirements it holds, such as '" + r->id + "'");
+        return nullptr;
+      }
+    }
     std::string best = closestName(id, ids);
     if (!best.empty()) {
       const Requirement* r = fw.find(best);

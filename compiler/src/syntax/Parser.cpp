@@ -6,6 +6,7 @@
 #include <charconv>
 #include <cmath>
 #include <exception>
+#include <algorithm>
 #include <set>
 
 #include "TenetLexer.h"
@@ -124,6 +125,25 @@ class ErrorListener : public antlr4::BaseErrorListener {
   bool proseRunsToEnd = false;          ///< an unterminated prose block swallowed the rest
   SourceRange unclosedBrace;            ///< the innermost '{' never closed
   SourceRange lastToken;                ///< the last real token, where "end of file" errors point
+  /// Byte offsets where top-level declarations start. A syntax error damages
+  /// the rest of its declaration; only the first error there is reported.
+  std::vector<std::uint32_t> declStarts;
+  std::uint32_t fileEnd = 0;
+  std::vector<SourceRange> damaged;
+
+  std::size_t regionOf(std::uint32_t offset) const {
+    return static_cast<std::size_t>(std::upper_bound(declStarts.begin(), declStarts.end(), offset) -
+                                    declStarts.begin());
+  }
+  std::uint32_t regionEnd(std::uint32_t offset) const {
+    auto it = std::upper_bound(declStarts.begin(), declStarts.end(), offset);
+    return it == declStarts.end() ? fileEnd : *it;
+  }
+  bool inDamage(std::uint32_t offset) const {
+    for (const auto& d : damaged)
+      if (offset >= d.begin && offset < d.end) return true;
+    return false;
+  }
 
   void syntaxError(antlr4::Recognizer* recognizer, antlr4::Token* tok, std::size_t, std::size_t,
                    const std::string&, std::exception_ptr) override {
@@ -134,6 +154,9 @@ class ErrorListener : public antlr4::BaseErrorListener {
     bool atEnd = tok->getType() == antlr4::Token::EOF;
     if (atEnd && proseRunsToEnd) return;  // already explained by the unterminated prose block
     if (atEnd && lastToken.valid()) r = SourceRange{file_, lastToken.end, lastToken.end};
+    // One syntax error per declaration: what follows it is recovery noise.
+    if (!errorRegions_.insert(regionOf(r.begin)).second || inDamage(r.begin)) return;
+    damaged.push_back(SourceRange{file_, r.begin, std::max(regionEnd(r.begin), r.end)});
     auto* parser = dynamic_cast<antlr4::Parser*>(recognizer);
     std::string expected = "something else";
     if (parser) {
@@ -161,6 +184,7 @@ class ErrorListener : public antlr4::BaseErrorListener {
   const OffsetMap& map_;
   DiagnosticEngine& diags_;
   std::set<std::size_t> reported_;
+  std::set<std::size_t> errorRegions_;
 };
 
 /// Looks at every token before parsing. Reports stray characters and
@@ -174,9 +198,33 @@ bool scanTokens(antlr4::CommonTokenStream& tokens, ErrorListener& listener, unsi
   std::vector<unsigned> prefix{0};  // prefix operators open at each bracket level
   unsigned total = 0;               // brackets + prefix operators now open
   std::size_t prevType = antlr4::Token::INVALID_TYPE;
-  for (antlr4::Token* t : tokens.getTokens()) {
+  std::size_t prevLine = 0;
+  const auto& all = tokens.getTokens();
+  for (std::size_t i = 0; i < all.size(); ++i) {
+    antlr4::Token* t = all[i];
     if (t->getChannel() == TenetLexer::ERRORS) {
-      diags.report(DiagCode::UnexpectedCharacter, listener.rangeOf(t), t->getText());
+      SourceRange r = listener.rangeOf(t);
+      if (t->getType() == TenetLexer::HASH_COMMENT || t->getType() == TenetLexer::BLOCK_COMMENT) {
+        bool hash = t->getType() == TenetLexer::HASH_COMMENT;
+        diags.report(DiagCode::UnexpectedCharacter, SourceRange{r.file, r.begin, r.begin + (hash ? 1u : 2u)},
+                     hash ? "#" : "/*")
+            .withHelp("comments start with '//' and run to the end of the line");
+        continue;
+      }
+      // A stray character glued to a name damages that name: `dpö` must not
+      // come back as an unknown role 'dp'.
+      SourceRange dmg = r;
+      if (i > 0 && all[i - 1]->getStopIndex() + 1 == t->getStartIndex() && all[i - 1]->getType() != antlr4::Token::EOF)
+        dmg.begin = listener.rangeOf(all[i - 1]).begin;
+      if (i + 1 < all.size() && all[i + 1]->getStartIndex() == t->getStopIndex() + 1 &&
+          all[i + 1]->getType() != antlr4::Token::EOF)
+        dmg.end = listener.rangeOf(all[i + 1]).end;
+      auto& d = diags.report(DiagCode::UnexpectedCharacter, r, t->getText());
+      if (dmg.begin != r.begin || dmg.end != r.end) {
+        listener.damaged.push_back(dmg);
+        if (static_cast<unsigned char>(t->getText()[0]) >= 0x80)
+          d.withHelp("names are written with the letters a to z, digits, '_' and inner '-'");
+      }
       continue;
     }
     if (t->getType() == TenetLexer::UNTERMINATED_STRING) {
@@ -193,6 +241,14 @@ bool scanTokens(antlr4::CommonTokenStream& tokens, ErrorListener& listener, unsi
     if (t->getChannel() != antlr4::Token::DEFAULT_CHANNEL) continue;
     std::size_t type = t->getType();
     if (type != antlr4::Token::EOF) listener.lastToken = listener.rangeOf(t);
+    // A declaration starts at a declaration keyword outside any braces, or
+    // at the start of a line (so that a missing '}' does not hide the rest).
+    bool declKeyword = type == TenetLexer::PROJECT || type == TenetLexer::ROLE || type == TenetLexer::POLICY ||
+                       type == TenetLexer::FACTS || type == TenetLexer::FRAMEWORK || type == TenetLexer::CROSSWALK ||
+                       type == TenetLexer::APPLICABILITY || type == TenetLexer::EXCEPTION;
+    if (declKeyword && (braces.empty() || (t->getLine() != prevLine && t->getCharPositionInLine() == 0)))
+      listener.declStarts.push_back(listener.rangeOf(t).begin);
+    prevLine = t->getLine();
     if (type == TenetLexer::LBRACE) braces.push_back(t);
     if (type == TenetLexer::RBRACE && !braces.empty()) braces.pop_back();
     bool open = false;
@@ -251,6 +307,7 @@ bool scanTokens(antlr4::CommonTokenStream& tokens, ErrorListener& listener, unsi
     prevType = type;
   }
   if (!braces.empty()) listener.unclosedBrace = listener.rangeOf(braces.back());
+  listener.fileEnd = all.empty() ? 0 : listener.rangeOf(all.back()).end;
   return true;
 }
 
@@ -323,6 +380,10 @@ class AstBuilder {
     std::uint32_t closing = unterminated_.count(t->getTokenIndex()) ? 0 : q;
     if (whole.end < whole.begin + q + closing) return Text{prose, "", {}, whole};
     std::string_view raw = std::string_view(text_).substr(whole.begin + q, whole.end - whole.begin - q - closing);
+    if (!closing) {  // an unterminated literal: what it swallowed is not checked
+      DiagnosticEngine ignored;
+      return parseText(raw, prose, file_, whole.begin + q, whole, ignored);
+    }
     return parseText(raw, prose, file_, whole.begin + q, whole, diags_);
   }
   std::optional<Text> title(TP::TitleContext* c) {
@@ -648,7 +709,7 @@ class AstBuilder {
     // Bounded well below int64 so that date and duration arithmetic cannot overflow.
     if (ec != std::errc() || v > 1'000'000'000'000LL) {
       diags_.report(DiagCode::NumberTooLarge, range(t), s);
-      return 0;
+      return 1;  // a harmless stand-in: no second error about the same number
     }
     return v;
   }
@@ -875,6 +936,7 @@ SourceUnit parseFile(const SourceManager& sm, FileId file, DiagnosticEngine& dia
   tokens.fill();
 
   ErrorListener listener(file, map, diags);
+  listener.fileEnd = static_cast<std::uint32_t>(src.text.size());
   SourceUnit unit;
   unit.file = file;
   std::set<std::size_t> unterminated;
@@ -904,6 +966,8 @@ SourceUnit parseFile(const SourceManager& sm, FileId file, DiagnosticEngine& dia
 
   AstBuilder builder(sm, file, map, diags, unterminated);
   unit = builder.build(tree);
+  unit.damaged = listener.damaged;
+  if (listener.proseRunsToEnd) unit.damaged.push_back(SourceRange{file, listener.lastToken.begin, listener.fileEnd});
   for (antlr4::Token* t : tokens.getTokens()) {
     if (t->getChannel() == TenetLexer::COMMENTS) {
       Comment c;

@@ -170,8 +170,23 @@ TEST_CASE("an unterminated prose block is reported where it starts", "[syntax]")
 }
 
 TEST_CASE("every stray character is reported", "[syntax]") {
-  auto p = parse("policy p { @ # }");
+  auto p = parse("policy p { @ $ }");
   CHECK(codes(p->diags) == std::vector<std::string>{"unexpected-character", "unexpected-character"});
+}
+
+TEST_CASE("a '#' or '/* */' comment is one mistake and its words are not read", "[syntax]") {
+  auto p = parse("# Roles\nrole r \"R\" /* old */ { holder = \"X\" } # owner: Dana\n");
+  REQUIRE(codes(p->diags) == std::vector<std::string>{"unexpected-character", "unexpected-character",
+                                                      "unexpected-character"});
+  CHECK(p->diags.all()[0].help.find("'//'") != std::string::npos);
+  CHECK(p->unit.roles.size() == 1);
+}
+
+TEST_CASE("one syntax error per declaration; later declarations are still checked", "[syntax]") {
+  auto p = parse("policy a {\n  owner: ciso\n  version = \"1\"\n  review = every\n}\npolicy b { owner = }\n");
+  auto cs = codes(p->diags);
+  CHECK(cs == std::vector<std::string>{"syntax-error", "syntax-error"});
+  CHECK(p->unit.damaged.size() == 2);
 }
 
 TEST_CASE("deep nesting is refused before it reaches the parser", "[syntax]") {

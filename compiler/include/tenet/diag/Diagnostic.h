@@ -77,6 +77,21 @@ class DiagnosticEngine {
   std::size_t dropped() const { return dropped_; }
   void setLimit(std::size_t limit) { limit_ = limit; }
 
+  /// Removes the diagnostics from index `from` on for which `drop` is true.
+  template <typename Pred>
+  void eraseIf(std::size_t from, Pred drop) {
+    std::deque<Diagnostic> kept(diags_.begin(), diags_.begin() + static_cast<std::ptrdiff_t>(from));
+    for (std::size_t i = from; i < diags_.size(); ++i) {
+      if (!drop(diags_[i])) {
+        kept.push_back(std::move(diags_[i]));
+        continue;
+      }
+      if (diags_[i].severity == Severity::Error) --errors_;
+      if (diags_[i].severity == Severity::Warning) --warnings_;
+    }
+    diags_ = std::move(kept);
+  }
+
   /// Orders diagnostics by file path, then position, then code, so that
   /// output does not depend on the order in which files were checked.
   void sort(const SourceManager& sm);

@@ -310,6 +310,9 @@ struct SourceUnit {
   std::vector<ApplicabilityDecl> applicability;
   std::vector<ExceptionDecl> exceptions;
   std::vector<Comment> comments;
+  /// Stretches after a syntax error whose meaning is uncertain: checks of
+  /// later stages are not reported there, so one mistake gives one error.
+  std::vector<SourceRange> damaged;
 };
 
 }  // namespace tenet
