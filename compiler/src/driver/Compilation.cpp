@@ -28,6 +28,8 @@ std::string joinDisplay(const std::string& dir, const std::string& name) {
   return dir + "/" + name;
 }
 
+constexpr unsigned kMaxDepth = 256;
+
 std::string hexByte(unsigned char c) {
   static const char* kHex = "0123456789ABCDEF";
   return std::string{kHex[c >> 4], kHex[c & 15]};
@@ -71,6 +73,16 @@ void Compilation::loadFile(const std::string& path, const std::string& display, 
     --fileCount_;
     return;
   }
+  // Pipes, devices and sockets could block or never end: only regular files.
+  auto st = fs::status(path, ec);
+  if (!ec && !fs::is_regular_file(st)) {
+    const char* kind = fs::is_fifo(st) ? "pipe" : fs::is_socket(st) ? "socket"
+                       : (fs::is_character_file(st) || fs::is_block_file(st)) ? "device" : "special file";
+    FileId id = sm_.add(display, "");
+    diags_.report(DiagCode::NotAFile, SourceRange{id, 0, 0}, display, kind);
+    inputFailed_ = true;
+    return;
+  }
   auto size = fs::file_size(path, ec);
   if (!ec && size > options_.maxFileBytes) {
     FileId id = sm_.add(display, "");
@@ -82,7 +94,16 @@ void Compilation::loadFile(const std::string& path, const std::string& display, 
   std::string text;
   if (in) {
     errno = 0;
-    text.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+    // Read in chunks, never more than one byte past the limit, whatever size
+    // the file claims to have.
+    if (!ec) text.reserve(std::min<std::uintmax_t>(size, options_.maxFileBytes) + 1);
+    char chunk[1 << 16];
+    while (text.size() <= options_.maxFileBytes) {
+      in.read(chunk, sizeof chunk);
+      text.append(chunk, static_cast<std::size_t>(in.gcount()));
+      if (!in) break;
+    }
+    if (in.good()) in.setstate(std::ios::eofbit);  // stopped at the limit, not at an error
   }
   if (!in && !in.eof()) {
     int err = errno ? errno : EIO;
@@ -130,7 +151,12 @@ void Compilation::walk(const std::string& dir, const std::string& display, unsig
     std::string p = (fs::path(dir) / name).string();
     std::string d = joinDisplay(display, name);
     if (isDir) {
-      if (depth < 64) walk(p, d, depth + 1);
+      if (depth < kMaxDepth) {
+        walk(p, d, depth + 1);
+      } else {
+        FileId id = sm_.add(d, "");
+        diags_.report(DiagCode::FolderTooDeep, SourceRange{id, 0, 0}, d, kMaxDepth);
+      }
     } else {
       loadFile(p, d, false);
     }
@@ -205,9 +231,10 @@ bool Compilation::run() {
       diags_.eraseIf(before, [&](const Diagnostic& d) {
         auto it = damaged.find(d.range.file);
         if (it == damaged.end()) return false;
-        for (const auto& r : *it->second)
-          if (d.range.begin >= r.begin && d.range.begin < std::max(r.end, r.begin + 1)) return true;
-        return false;
+        const auto& ranges = *it->second;
+        auto r = std::upper_bound(ranges.begin(), ranges.end(), d.range.begin,
+                                  [](std::uint32_t o, const SourceRange& x) { return o < x.begin; });
+        return r != ranges.begin() && d.range.begin < std::max(std::prev(r)->end, std::prev(r)->begin + 1);
       });
     }
   }

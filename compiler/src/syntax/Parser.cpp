@@ -140,9 +140,12 @@ class ErrorListener : public antlr4::BaseErrorListener {
     return it == declStarts.end() ? fileEnd : *it;
   }
   bool inDamage(std::uint32_t offset) const {
-    for (const auto& d : damaged)
-      if (offset >= d.begin && offset < d.end) return true;
-    return false;
+    // Ranges are appended in source order (the scan first, then the parser),
+    // so each part is sorted; look only near the offset.
+    auto it = std::upper_bound(damaged.begin(), damaged.end(), offset,
+                               [](std::uint32_t o, const SourceRange& r) { return o < r.begin; });
+    if (it != damaged.begin() && offset < std::prev(it)->end) return true;
+    return !damaged.empty() && offset >= damaged.back().begin && offset < damaged.back().end;
   }
 
   void syntaxError(antlr4::Recognizer* recognizer, antlr4::Token* tok, std::size_t, std::size_t,
@@ -192,11 +195,14 @@ class ErrorListener : public antlr4::BaseErrorListener {
 /// one missing quote gives one error), and rejects input nested so deep that
 /// parsing it could exhaust the stack: brackets, and prefix operators or
 /// quantifiers that nest without brackets.
-bool scanTokens(antlr4::CommonTokenStream& tokens, ErrorListener& listener, unsigned limit,
+bool scanTokens(antlr4::CommonTokenStream& tokens, ErrorListener& listener, const ParseLimits& limits,
                 DiagnosticEngine& diags, std::set<std::size_t>& unterminated) {
+  const unsigned limit = limits.maxNesting;
   std::vector<antlr4::Token*> braces;
   std::vector<unsigned> prefix{0};  // prefix operators open at each bracket level
+  std::vector<unsigned> ops{0};     // binary operators in the current operand chain at each level
   unsigned total = 0;               // brackets + prefix operators now open
+  unsigned opsTotal = 0;            // sum of ops over the open levels
   std::size_t prevType = antlr4::Token::INVALID_TYPE;
   std::size_t prevLine = 0;
   const auto& all = tokens.getTokens();
@@ -257,6 +263,7 @@ bool scanTokens(antlr4::CommonTokenStream& tokens, ErrorListener& listener, unsi
       case TenetLexer::LBRACK:
       case TenetLexer::LBRACE:
         prefix.push_back(0);
+        ops.push_back(0);
         ++total;
         open = true;
         break;
@@ -266,8 +273,27 @@ bool scanTokens(antlr4::CommonTokenStream& tokens, ErrorListener& listener, unsi
         if (prefix.size() > 1) {
           total -= 1 + prefix.back();
           prefix.pop_back();
+          opsTotal -= ops.back();
+          ops.pop_back();
         }
-        // A closing brace ends a declaration: nothing stays open across it.
+        break;
+      case TenetLexer::AND:
+      case TenetLexer::OR:
+      case TenetLexer::PLUS:
+      case TenetLexer::DOT:
+      case TenetLexer::EQEQ:
+      case TenetLexer::NEQ:
+      case TenetLexer::LT:
+      case TenetLexer::LE:
+      case TenetLexer::GT:
+      case TenetLexer::GE:
+      case TenetLexer::IN:
+        ++ops.back();
+        if (++opsTotal > limits.maxOperators) {
+          diags.report(DiagCode::ExpressionTooLong, listener.rangeOf(t), limits.maxOperators)
+              .withHelp("split it into several 'expect' lines");
+          return false;
+        }
         break;
       case TenetLexer::NOT:
       case TenetLexer::ALL:
@@ -285,6 +311,13 @@ bool scanTokens(antlr4::CommonTokenStream& tokens, ErrorListener& listener, unsi
           ++prefix.back();
           ++total;
           open = true;
+        } else {
+          ++ops.back();
+          if (++opsTotal > limits.maxOperators) {
+            diags.report(DiagCode::ExpressionTooLong, listener.rangeOf(t), limits.maxOperators)
+                .withHelp("split it into several 'expect' lines");
+            return false;
+          }
         }
         break;
       }
@@ -296,6 +329,8 @@ bool scanTokens(antlr4::CommonTokenStream& tokens, ErrorListener& listener, unsi
       case TenetLexer::SATISFIES:
         total -= prefix.back();
         prefix.back() = 0;
+        opsTotal -= ops.back();
+        ops.back() = 0;
         break;
       default: break;
     }
@@ -940,7 +975,7 @@ SourceUnit parseFile(const SourceManager& sm, FileId file, DiagnosticEngine& dia
   SourceUnit unit;
   unit.file = file;
   std::set<std::size_t> unterminated;
-  if (!scanTokens(tokens, listener, limits.maxNesting, diags, unterminated)) return unit;
+  if (!scanTokens(tokens, listener, limits, diags, unterminated)) return unit;
 
   TenetParser parser(&tokens);
   parser.removeErrorListeners();
@@ -968,6 +1003,15 @@ SourceUnit parseFile(const SourceManager& sm, FileId file, DiagnosticEngine& dia
   unit = builder.build(tree);
   unit.damaged = listener.damaged;
   if (listener.proseRunsToEnd) unit.damaged.push_back(SourceRange{file, listener.lastToken.begin, listener.fileEnd});
+  // Sorted and merged, so later stages can look an offset up quickly.
+  std::sort(unit.damaged.begin(), unit.damaged.end(),
+            [](const SourceRange& a, const SourceRange& b) { return a.begin < b.begin; });
+  std::vector<SourceRange> merged;
+  for (const auto& r : unit.damaged) {
+    if (!merged.empty() && r.begin <= merged.back().end) merged.back().end = std::max(merged.back().end, r.end);
+    else merged.push_back(r);
+  }
+  unit.damaged = std::move(merged);
   for (antlr4::Token* t : tokens.getTokens()) {
     if (t->getChannel() == TenetLexer::COMMENTS) {
       Comment c;

@@ -112,6 +112,11 @@ int main(int argc, char** argv) {
     return app.exit(e);
   } catch (const CLI::ParseError& e) {
     // Name an unknown command instead of CLI11's "a subcommand is required".
+    if (argc > 1 && argv[1][0] == '-') {
+      std::cerr << "tenet: error: '" << argv[1] << "' is not an option of tenet itself; options follow the command, "
+                << "as in: tenet check --format json\nRun 'tenet --help' for the commands.\n";
+      return kExitUsage;
+    }
     bool known = false;
     for (const auto* sub : app.get_subcommands({}))
       if (argc > 1 && sub->get_name() == argv[1]) known = true;

@@ -312,6 +312,7 @@ struct SourceUnit {
   std::vector<Comment> comments;
   /// Stretches after a syntax error whose meaning is uncertain: checks of
   /// later stages are not reported there, so one mistake gives one error.
+  /// Sorted and not overlapping.
   std::vector<SourceRange> damaged;
 };
 

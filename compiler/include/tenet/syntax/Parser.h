@@ -13,6 +13,9 @@ struct ParseLimits {
   /// Brackets nested deeper than this are rejected before parsing, so that
   /// no input can exhaust the parser's stack.
   unsigned maxNesting = 128;
+  /// Operators in one expression. Long flat chains (`a and b and ...`) are
+  /// deep trees for every later stage, so they are bounded too.
+  unsigned maxOperators = 1000;
 };
 
 /// Parses `file` (already loaded and valid UTF-8) and reports syntax errors.
