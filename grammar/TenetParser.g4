@@ -53,8 +53,10 @@ groupDecl: GROUP STRING title? LBRACE frameworkItem* RBRACE;
 requirementDecl: REQUIREMENT reqId title? (LBRACE property* RBRACE)?;
 
 crosswalkDecl: CROSSWALK ident ARROW ident title? LBRACE crosswalkItem* RBRACE;
-crosswalkItem: property | relation;
+crosswalkItem: property | relation | gap;
 relation: reqId ARROW reqId ident STRING?;
+// A requirement with no counterpart on the other side, and why.
+gap: NONE ARROW reqId STRING | reqId ARROW NONE STRING;
 
 applicabilityDecl: APPLICABILITY ident LBRACE exclusion* RBRACE;
 exclusion: EXCLUDE reqId BECAUSE text;

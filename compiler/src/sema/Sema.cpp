@@ -501,6 +501,11 @@ class Analyzer {
         didYouMean(d, r.kind, {"equal", "subset", "superset", "intersects"});
       }
     }
+    for (const auto& g : c.gaps) {
+      const Framework* side = g.inTo ? to : from;
+      if (side) resolveRequirement(*side, g.id.id, g.id.range);
+      checker_.plainText(g.reason);
+    }
   }
 
   // Exclusions already seen, per framework, across all applicability blocks.

@@ -648,6 +648,13 @@ class AstBuilder {
         if (r->STRING()) rel.rationale = textOf(r->STRING()->getSymbol());
         rel.range = range(r);
         d.relations.push_back(std::move(rel));
+      } else if (auto* g = item->gap()) {
+        Gap gap;
+        gap.id = reqId(g->reqId());
+        gap.inTo = g->getStart()->getType() == TenetLexer::NONE;
+        if (g->STRING()) gap.reason = textOf(g->STRING()->getSymbol());
+        gap.range = range(g);
+        d.gaps.push_back(std::move(gap));
       }
     }
     return d;

@@ -264,12 +264,22 @@ struct Relation {
   SourceRange range;
 };
 
+/// `none -> P4.1 "why"` or `A.7.4 -> none "why"`: a requirement of one side
+/// that has no counterpart on the other.
+struct Gap {
+  ReqId id;
+  bool inTo = false;  ///< true for `none -> id` (the id belongs to the `to` framework)
+  Text reason;
+  SourceRange range;
+};
+
 struct CrosswalkDecl {
   Ident from;
   Ident to;
   std::optional<Text> title;
   std::vector<Property> properties;
   std::vector<Relation> relations;
+  std::vector<Gap> gaps;
   SourceRange range;
 };
 
