@@ -94,6 +94,7 @@ LINE_COMMENT: '//' ~[\r\n]* -> channel(COMMENTS);
 // one mistake each: what they contain is not read as Tenet.
 HASH_COMMENT: '#' (~[\r\n/] | '/' ~[/\r\n])* -> channel(ERRORS);
 BLOCK_COMMENT: '/*' .*? '*/' -> channel(ERRORS);
+UNTERMINATED_BLOCK_COMMENT: '/*' (~'*' | '*'+ ~[*/])* '*'* EOF -> channel(ERRORS);
 WS: [ \t\r\n\f]+ -> skip;
 
 // Anything else is reported with its location and kept away from the parser,

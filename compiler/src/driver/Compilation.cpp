@@ -178,7 +178,7 @@ void Compilation::collect(const std::string& path) {
   if (fs::is_directory(st)) {
     std::size_t before = found_;
     walk(path, path == "." ? "" : path, 0);
-    if (found_ == before && !inputFailed_) {
+    if (found_ == before && !inputFailed_ && options_.warnIfNoSources) {
       FileId id = sm_.add(path, "");
       diags_.report(DiagCode::NoSourceFiles, SourceRange{id, 0, 0}, path);
     }

@@ -3,6 +3,7 @@
 // what its declaration accepts, and builds the Model.
 #include "tenet/sema/Sema.h"
 
+#include <algorithm>
 #include <set>
 
 #include "Checker.h"
@@ -95,6 +96,7 @@ class Analyzer {
       for (const auto& a : u.applicability) checkApplicability(a);
       for (const auto& e : u.exceptions) checkException(e);
     }
+    checkStatementOfApplicability();
   }
 
  private:
@@ -110,6 +112,7 @@ class Analyzer {
   };
   std::map<std::string, Symbol, std::less<>> globals_;
   std::map<const PolicyDecl*, Policy*> policyOf_;
+  std::map<const Framework*, SourceRange> targetRange_;  ///< where the project lists each framework
   std::map<const FactsDecl*, const Facts*> factsOf_;
 
   bool fromStdlib(SourceRange r) const { return r.valid() && sm_.file(r.file).fromStdlib; }
@@ -161,6 +164,7 @@ class Analyzer {
         checkProperties("a group", Ident{g.id.value, g.id.range}, g.properties, kGroupProps);
         auto [it, fresh] = groups.emplace(g.id.value, g.id.range);
         if (!fresh) duplicate("group", Ident{g.id.value, g.id.range}, it->second);
+        else fw.groups.emplace(g.id.value, &g);
         auto inner = path;
         inner.push_back(&g);
         addRequirements(fw, g.items, inner, groups);
@@ -362,7 +366,10 @@ class Analyzer {
             diags_.report(DiagCode::PropertyType, e->range, p.key.name, expectedKind(spec.kind), describeExpr(*e));
             continue;
           }
-          if (const Framework* fw = resolveFramework(e->name)) m_.projectFrameworks.push_back(fw);
+    if (const Framework* fw = resolveFramework(e->name)) {
+            m_.projectFrameworks.push_back(fw);
+            targetRange_.emplace(fw, e->range);
+          }
         }
         break;
       case PropKind::ControlRef:
@@ -399,6 +406,7 @@ class Analyzer {
     if (const Requirement* r = fw.find(id)) return r;
     std::vector<std::string> ids;
     for (const auto& r : fw.requirements) ids.push_back(r->id);
+    if (reportOtherFramework(fw, id, range)) return nullptr;
     auto& d = diags_.report(DiagCode::UnknownRequirement, range, id, fw.name, fw.title);
     // A group id (`CC6`, `A.5`) is a common slip: say what it is.
     for (const auto& r : fw.requirements) {
@@ -416,6 +424,41 @@ class Analyzer {
       d.withFix(range, best);
     }
     return nullptr;
+  }
+
+  /// An id of another framework, most often of the other edition
+  /// (`iso27001.A.9.4.2`, a 2013 control): say whose it is, and give its
+  /// counterpart in the framework meant when a crosswalk records one.
+  bool reportOtherFramework(const Framework& fw, const std::string& id, SourceRange range) {
+    const Framework* owner = nullptr;
+    for (const auto& [_, other] : m_.frameworks) {
+      if (other.get() != &fw && other->find(id)) {
+        owner = other.get();
+        break;
+      }
+    }
+    if (!owner) return false;
+    std::vector<std::pair<std::string, std::string>> counterparts;  // id, relation
+    for (const auto& u : units_) {
+      for (const auto& c : u.crosswalks) {
+        bool forward = c.from.name == owner->name && c.to.name == fw.name;
+        bool backward = c.from.name == fw.name && c.to.name == owner->name;
+        if (!forward && !backward) continue;
+        for (const auto& r : c.relations) {
+          if (forward && r.from.id == id && fw.find(r.to.id)) counterparts.emplace_back(r.to.id, r.kind.name);
+          if (backward && r.to.id == id && fw.find(r.from.id)) counterparts.emplace_back(r.from.id, r.kind.name);
+        }
+      }
+    }
+    auto& d = diags_.report(DiagCode::RequirementOfOtherFramework, range, id, fw.name, fw.title, owner->name,
+                            owner->title);
+    if (counterparts.empty()) return true;
+    std::string list;
+    for (const auto& [cid, kind] : counterparts)
+      list += (list.empty() ? "" : ", ") + cid + " (" + fw.find(cid)->title + ")";
+    d.withHelp("in " + fw.title + " it corresponds to " + list);
+    if (counterparts.size() == 1) d.withFix(range, counterparts.front().first);
+    return true;
   }
 
   static void didYouMean(Diagnostic& d, const Ident& name, const std::vector<std::string>& names) {
@@ -476,17 +519,35 @@ class Analyzer {
   void checkControl(const ControlDecl& c, const PolicyDecl& p, Control* ctl) {
     checkProperties("a control", c.name, c.properties, kControlProps);
     if (c.statement) checker_.checkProse(*c.statement, &c, &p);
+    std::map<const Requirement*, const ReqRef*> listed;
     for (const auto& ref : c.satisfies) {
       const Framework* fw = resolveFramework(ref.framework);
       if (!fw) continue;
       const Requirement* r = resolveRequirement(*fw, ref.id, ref.idRange);
-      if (r && ctl) ctl->satisfies.push_back(r);
+      if (!r) continue;
+      if (auto [it, fresh] = listed.emplace(r, &ref); !fresh) {
+        diags_.report(DiagCode::DuplicateRequirement, ref.range, ref.framework.name + "." + ref.id)
+            .note("first listed here", it->second->range)
+            .withFix(ref.range, "");
+        continue;
+      }
+      if (ctl) {
+        ctl->satisfies.push_back(r);
+        ctl->satisfiesRefs.push_back(&ref);
+      }
     }
     for (const auto& e : c.expects) checker_.checkExpect(e, c);
     for (const auto& ev : c.evidence) checker_.checkEvidence(ev, c);
   }
 
   void checkCrosswalk(const CrosswalkDecl& c) {
+    // A project that replaces a stdlib framework with its own catalogue
+    // takes over its crosswalks too: the stdlib's no longer apply.
+    if (fromStdlib(c.range)) {
+      const Framework* a = m_.framework(c.from.name);
+      const Framework* b = m_.framework(c.to.name);
+      if ((a && !a->fromStdlib) || (b && !b->fromStdlib)) return;
+    }
     m_.crosswalks.push_back(&c);
     checkProperties("a crosswalk", Ident{c.from.name + " -> " + c.to.name, c.from.range}, c.properties,
                     kCrosswalkProps);
@@ -496,6 +557,7 @@ class Analyzer {
       if (from) resolveRequirement(*from, r.from.id, r.from.range);
       if (to) resolveRequirement(*to, r.to.id, r.to.range);
       const std::string& k = r.kind.name;
+      if (k.empty()) continue;  // a syntax error was reported
       if (k != "equal" && k != "subset" && k != "superset" && k != "intersects") {
         auto& d = diags_.report(DiagCode::UnknownRelation, r.kind.range, k);
         didYouMean(d, r.kind, {"equal", "subset", "superset", "intersects"});
@@ -516,11 +578,58 @@ class Analyzer {
     const Framework* fw = resolveFramework(a.framework);
     auto& seen = excluded_[a.framework.name];
     for (const auto& e : a.exclusions) {
-      if (fw) resolveRequirement(*fw, e.id.id, e.id.range);
       auto [it, fresh] = seen.emplace(e.id.id, e.id.range);
       if (!fresh)
         diags_.report(DiagCode::DuplicateExclusion, e.id.range, e.id.id).note("first excluded here", it->second);
+      std::string_view reason = e.reason.value;
+      if (reason.find_first_not_of(" \t\r\n") == std::string_view::npos)
+        diags_.report(DiagCode::EmptyExclusionReason, e.reason.range, e.id.id);
+      if (!fw || !fresh) continue;
+      // A group (SOC 2's `P`, ISO's `A.7`) excludes every requirement in it.
+      if (auto g = fw->groups.find(e.id.id); g != fw->groups.end()) {
+        for (const auto& r : fw->requirements)
+          if (std::find(r->groups.begin(), r->groups.end(), g->second) != r->groups.end())
+            m_.exclusions.emplace(r.get(), &e);
+        continue;
+      }
+      if (const Requirement* r = resolveRequirement(*fw, e.id.id, e.id.range)) m_.exclusions.emplace(r, &e);
     }
+  }
+
+  /// The checks that need every control and every exclusion.
+  void checkStatementOfApplicability() {
+    for (const auto& [_, p] : m_.policies) {
+      for (const auto& c : p->controls) {
+        for (std::size_t i = 0; i < c->satisfies.size(); ++i) {
+          auto ex = m_.exclusions.find(c->satisfies[i]);
+          if (ex == m_.exclusions.end()) continue;
+          diags_.report(DiagCode::ExcludedButSatisfied, c->satisfiesRefs[i]->range,
+                        c->satisfies[i]->framework->name + "." + c->satisfies[i]->id)
+              .note("excluded here", ex->second->id.range)
+              .withHelp("remove the exclusion, or remove the requirement from this control");
+        }
+      }
+    }
+    const Framework* iso = m_.framework("iso27001");
+    auto target = iso ? targetRange_.find(iso) : targetRange_.end();
+    if (target == targetRange_.end()) return;
+    std::set<const Requirement*> implemented;
+    for (const auto& [_, p] : m_.policies)
+      for (const auto& c : p->controls)
+        for (const Requirement* r : c->satisfies) implemented.insert(r);
+    // One warning for all of them: a new project would otherwise get ninety.
+    std::vector<const Requirement*> gaps;
+    for (const auto& r : iso->requirements) {
+      bool annexA = !r->groups.empty() && r->groups.front()->id.value.rfind("A.", 0) == 0;
+      if (annexA && !implemented.count(r.get()) && !m_.exclusions.count(r.get())) gaps.push_back(r.get());
+    }
+    if (gaps.empty()) return;
+    std::string list;
+    for (std::size_t i = 0; i < gaps.size() && i < 8; ++i) list += (i ? ", " : "") + gaps[i]->id;
+    if (gaps.size() > 8) list += fmt::format(" and {} more", gaps.size() - 8);
+    diags_.report(DiagCode::SoaGap, target->second, gaps.size(), list)
+        .withHelp("name each in a control's 'satisfies', or exclude it with a reason in 'applicability iso27001'; "
+                  "'tenet soa' lists them all");
   }
 
   void checkException(const ExceptionDecl& e) {

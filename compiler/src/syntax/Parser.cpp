@@ -210,7 +210,8 @@ bool scanTokens(antlr4::CommonTokenStream& tokens, ErrorListener& listener, cons
     antlr4::Token* t = all[i];
     if (t->getChannel() == TenetLexer::ERRORS) {
       SourceRange r = listener.rangeOf(t);
-      if (t->getType() == TenetLexer::HASH_COMMENT || t->getType() == TenetLexer::BLOCK_COMMENT) {
+      if (t->getType() == TenetLexer::HASH_COMMENT || t->getType() == TenetLexer::BLOCK_COMMENT ||
+          t->getType() == TenetLexer::UNTERMINATED_BLOCK_COMMENT) {
         bool hash = t->getType() == TenetLexer::HASH_COMMENT;
         diags.report(DiagCode::UnexpectedCharacter, SourceRange{r.file, r.begin, r.begin + (hash ? 1u : 2u)},
                      hash ? "#" : "/*")
@@ -327,6 +328,14 @@ bool scanTokens(antlr4::CommonTokenStream& tokens, ErrorListener& listener, cons
       case TenetLexer::ELSE:
       case TenetLexer::ASSIGN:
       case TenetLexer::SATISFIES:
+      // Tokens that never stand inside an expression: the dots of the
+      // requirement ids in a long crosswalk or catalogue are not a chain.
+      case TenetLexer::ARROW:
+      case TenetLexer::REQUIREMENT:
+      case TenetLexer::GROUP:
+      case TenetLexer::EXCLUDE:
+      case TenetLexer::STATEMENT:
+      case TenetLexer::SECTION:
         total -= prefix.back();
         prefix.back() = 0;
         opsTotal -= ops.back();

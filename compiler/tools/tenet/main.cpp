@@ -5,7 +5,9 @@
 #include <CLI/CLI.hpp>
 #include <cstdlib>
 #include <iostream>
+#include <optional>
 
+#include "tenet/analysis/Coverage.h"
 #include "tenet/diag/Render.h"
 #include "tenet/driver/Compilation.h"
 
@@ -66,6 +68,110 @@ int runCheck(const std::vector<std::string>& paths, const std::string& format, c
   return diags.hasErrors() ? kExitFindings : kExitOk;
 }
 
+struct ProjectArgs {
+  std::vector<std::string> paths;
+  std::string stdlib;
+  std::string color = "auto";
+};
+
+/// Compiles the project for a report. Problems go to stderr, so that the
+/// report on stdout stays clean; a report is only made from a project that
+/// checks without errors.
+std::optional<tenet::Compilation> loadForReport(const ProjectArgs& args, bool warnIfNoSources, int& exitCode) {
+  tenet::CompileOptions opts;
+  opts.paths = args.paths;
+  opts.warnIfNoSources = warnIfNoSources;
+  if (!args.stdlib.empty()) opts.stdlibDir = args.stdlib;
+  tenet::Compilation comp(std::move(opts));
+  comp.run();
+  const auto& diags = comp.diagnostics();
+  if (!diags.all().empty()) {
+    tenet::TextRenderOptions ro;
+    ro.color = useColor(args.color) && isatty(STDERR_FILENO);
+    tenet::renderTextAll(std::cerr, comp.sources(), diags, ro);
+  }
+  if (comp.inputFailed()) {
+    exitCode = kExitUsage;
+    return std::nullopt;
+  }
+  if (diags.hasErrors() || !comp.model()) {
+    std::cerr << "tenet: the project has errors; fix them first (see 'tenet check').\n";
+    exitCode = kExitFindings;
+    return std::nullopt;
+  }
+  return comp;
+}
+
+const tenet::Framework* findFramework(const tenet::Model& m, const std::string& name) {
+  if (const tenet::Framework* fw = m.framework(name)) return fw;
+  std::vector<std::string> names;
+  for (const auto& [n, _] : m.frameworks) names.push_back(n);
+  std::string best = tenet::closestName(name, names);
+  std::cerr << "tenet: error: no framework is named '" << name << "'";
+  if (!best.empty()) std::cerr << "; did you mean '" << best << "'?";
+  std::cerr << "\nThe frameworks are:";
+  for (const auto& n : names) std::cerr << ' ' << n;
+  std::cerr << '\n';
+  return nullptr;
+}
+
+int emit(const std::vector<tenet::Table>& tables, const std::string& format) {
+  tenet::renderTables(std::cout, tables, *tenet::parseTableFormat(format));
+  std::cout.flush();
+  return std::cout ? kExitOk : kExitUsage;
+}
+
+int runCrosswalk(const std::string& from, const std::string& to, bool matrix, const std::string& format,
+                 const ProjectArgs& args) {
+  int code = kExitOk;
+  ProjectArgs withDefault = args;
+  auto comp = loadForReport(withDefault, !args.paths.empty(), code);
+  if (!comp) return code;
+  const tenet::Model& m = *comp->model();
+  const tenet::Framework* a = findFramework(m, from);
+  const tenet::Framework* b = findFramework(m, to);
+  if (!a || !b) return kExitUsage;
+  tenet::CrosswalkGraph graph(m);
+  return emit({matrix ? tenet::crosswalkMatrix(graph, *a, *b) : tenet::crosswalkTable(graph, *a, *b)}, format);
+}
+
+int runCoverage(const std::vector<std::string>& frameworks, const std::string& format, const ProjectArgs& args) {
+  int code = kExitOk;
+  auto comp = loadForReport(args, true, code);
+  if (!comp) return code;
+  const tenet::Model& m = *comp->model();
+  tenet::CrosswalkGraph graph(m);
+  std::vector<tenet::FrameworkCoverage> coverage;
+  if (frameworks.empty()) {
+    coverage = tenet::computeCoverage(m, graph);
+  } else {
+    for (const auto& name : frameworks) {
+      const tenet::Framework* fw = findFramework(m, name);
+      if (!fw) return kExitUsage;
+      coverage.push_back(tenet::computeCoverage(m, graph, *fw));
+    }
+  }
+  if (coverage.empty()) {
+    std::cerr << "tenet: no framework to report on: list them in the project block (frameworks = [iso27001, soc2]) "
+                 "or name one with --framework\n";
+    return kExitUsage;
+  }
+  std::vector<tenet::Table> tables{tenet::coverageSummaryTable(coverage)};
+  for (const auto& fc : coverage) tables.push_back(tenet::coverageTable(fc));
+  return emit(tables, format);
+}
+
+int runSoa(const std::string& format, const ProjectArgs& args) {
+  int code = kExitOk;
+  auto comp = loadForReport(args, true, code);
+  if (!comp) return code;
+  const tenet::Model& m = *comp->model();
+  const tenet::Framework* iso = findFramework(m, "iso27001");
+  if (!iso) return kExitUsage;
+  tenet::CrosswalkGraph graph(m);
+  return emit({tenet::soaTable(tenet::computeCoverage(m, graph, *iso))}, format);
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -102,6 +208,64 @@ int main(int argc, char** argv) {
       ->check(CLI::IsMember({"auto", "always", "never"}))
       ->capture_default_str();
 
+  const std::vector<std::string> kReportFormats{"text", "md", "csv", "json", "html"};
+  auto addProjectOptions = [&](CLI::App* cmd, ProjectArgs& args, const char* pathsHelp) {
+    cmd->add_option("paths", args.paths, pathsHelp);
+    cmd->add_option("--stdlib", args.stdlib,
+                    "Use the framework catalogues in this folder instead of the ones built into tenet.");
+    cmd->add_option("--color", args.color, "Colour problems on stderr: auto, always or never.")
+        ->check(CLI::IsMember({"auto", "always", "never"}))
+        ->capture_default_str();
+  };
+
+  std::string cwFrom, cwTo, cwFormat = "text";
+  bool cwMatrix = false;
+  ProjectArgs cwArgs;
+  auto* crosswalk = app.add_subcommand(
+      "crosswalk",
+      "Show how the requirements of one framework relate to those of another: for each\n"
+      "requirement of FROM, the related requirements of TO, the kind of relation (equal,\n"
+      "subset, superset, intersects) and where it comes from. When no crosswalk joins the two\n"
+      "directly, relations are derived through other frameworks (for example ISO/IEC 27001:2013\n"
+      "to 2022 to SOC 2), marked as derived, with their path and the weakest link of it.");
+  crosswalk->add_option("from", cwFrom, "The framework to start from, such as iso27001_2013.")->required();
+  crosswalk->add_option("to", cwTo, "The framework to relate it to, such as soc2.")->required();
+  crosswalk->add_option("--format", cwFormat, "text, md (Markdown), csv, json or html.")
+      ->check(CLI::IsMember(kReportFormats))
+      ->capture_default_str();
+  crosswalk->add_flag("--matrix", cwMatrix, "Show a matrix: FROM requirements down, TO requirements across.");
+  addProjectOptions(crosswalk, cwArgs,
+                    "Project files or folders whose own crosswalks and frameworks to include.\n"
+                    "Default: only the built-in catalogues and crosswalks.");
+
+  std::vector<std::string> covFrameworks;
+  std::string covFormat = "text";
+  ProjectArgs covArgs;
+  auto* coverage = app.add_subcommand(
+      "coverage",
+      "For each framework the project targets, list every requirement with the controls that\n"
+      "satisfy it directly and those that reach it through a crosswalk, fully or in part, and\n"
+      "sum it up: how much of SOC 2 your ISO/IEC 27001 controls already give, and what is left.\n"
+      "Coverage is declared: it counts controls that claim a requirement, not checked practice.");
+  coverage->add_option("--framework", covFrameworks,
+                       "Report on this framework (repeatable). Default: the project's 'frameworks' list.");
+  coverage->add_option("--format", covFormat, "text, md (Markdown), csv, json or html.")
+      ->check(CLI::IsMember(kReportFormats))
+      ->capture_default_str();
+  addProjectOptions(coverage, covArgs, "Files or folders of the project. Default: the current folder.");
+
+  std::string soaFormat = "text";
+  ProjectArgs soaArgs;
+  auto* soa = app.add_subcommand(
+      "soa",
+      "Print the ISO/IEC 27001:2022 Statement of Applicability (clause 6.1.3 d): all 93 Annex A\n"
+      "controls, each applicable or excluded, why (the controls and policies that implement it,\n"
+      "or the reason given in the applicability block), and its implementation status.");
+  soa->add_option("--format", soaFormat, "text, md (Markdown), csv, json or html.")
+      ->check(CLI::IsMember(kReportFormats))
+      ->capture_default_str();
+  addProjectOptions(soa, soaArgs, "Files or folders of the project. Default: the current folder.");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
@@ -135,6 +299,9 @@ int main(int argc, char** argv) {
   }
   try {
     if (check->parsed()) return runCheck(paths, format, stdlib, color);
+    if (crosswalk->parsed()) return runCrosswalk(cwFrom, cwTo, cwMatrix, cwFormat, cwArgs);
+    if (coverage->parsed()) return runCoverage(covFrameworks, covFormat, covArgs);
+    if (soa->parsed()) return runSoa(soaFormat, soaArgs);
   } catch (const std::exception& e) {
     std::cerr << "tenet: error: " << e.what() << '\n';
     return kExitUsage;

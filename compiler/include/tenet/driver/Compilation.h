@@ -22,6 +22,7 @@ struct CompileOptions {
   std::vector<std::pair<std::string, std::string>> sources;
   std::optional<std::string> stdlibDir;    ///< replaces the built-in stdlib
   bool useStdlib = true;
+  bool warnIfNoSources = true;             ///< a folder without .tenet files is worth a warning
   std::size_t maxFileBytes = 16u << 20;    ///< larger source files are refused
   std::size_t maxFiles = 100000;
 };

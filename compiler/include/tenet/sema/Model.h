@@ -31,6 +31,7 @@ struct Framework {
   bool fromStdlib = false;
   std::vector<std::unique_ptr<Requirement>> requirements;  ///< in written order
   std::map<std::string, const Requirement*, std::less<>> byId;
+  std::map<std::string, const GroupDecl*, std::less<>> groups;  ///< by group id
 
   const Requirement* find(std::string_view id) const {
     auto it = byId.find(id);
@@ -42,6 +43,7 @@ struct Control {
   const ControlDecl* decl = nullptr;
   const struct Policy* policy = nullptr;
   std::vector<const Requirement*> satisfies;  ///< resolved, in written order
+  std::vector<const ReqRef*> satisfiesRefs;   ///< where each of `satisfies` is written
 };
 
 struct Policy {
@@ -73,6 +75,9 @@ struct Model {
   std::map<std::string, std::unique_ptr<Framework>, std::less<>> frameworks;
   std::vector<const CrosswalkDecl*> crosswalks;
   std::vector<const ApplicabilityDecl*> applicability;
+  /// Every excluded requirement with its exclusion; excluding a group (such
+  /// as SOC 2's `P`) excludes each requirement in it.
+  std::map<const Requirement*, const Exclusion*> exclusions;
   std::map<std::string, std::unique_ptr<Exception>, std::less<>> exceptions;
 
   TypeArena types;

@@ -1,0 +1,334 @@
+// Coverage of framework requirements by controls, and the reports built on it.
+#include "tenet/analysis/Coverage.h"
+
+#include <algorithm>
+#include <fmt/format.h>
+#include <map>
+#include <set>
+
+namespace tenet {
+
+std::string_view stateName(CoverageState s) {
+  switch (s) {
+    case CoverageState::Excluded: return "excluded";
+    case CoverageState::Direct: return "mapped";
+    case CoverageState::Full: return "covered through crosswalk";
+    case CoverageState::Partial: return "partly covered through crosswalk";
+    case CoverageState::None: return "not covered";
+  }
+  return "not covered";
+}
+
+std::size_t FrameworkCoverage::count(CoverageState s) const {
+  return static_cast<std::size_t>(
+      std::count_if(requirements.begin(), requirements.end(), [&](const auto& r) { return r.state == s; }));
+}
+
+std::size_t FrameworkCoverage::countThroughCrosswalks(CoverageState s) const {
+  return static_cast<std::size_t>(std::count_if(requirements.begin(), requirements.end(),
+                                                [&](const auto& r) { return r.throughCrosswalksOnly == s; }));
+}
+
+bool isAnnexA(const Requirement& r) {
+  return !r.groups.empty() && r.groups.front()->id.value.rfind("A.", 0) == 0;
+}
+
+namespace {
+
+std::string controlName(const Control& c) { return c.policy->decl->name.name + "." + c.decl->name.name; }
+
+std::string joinControls(const std::vector<CoverageLink>& links, bool withVia) {
+  std::set<std::string> seen;
+  std::string out;
+  for (const auto& l : links) {
+    std::string s = controlName(*l.control);
+    if (withVia) s += " (" + std::string(relationName(l.kind)) + " via " + l.via->framework->name + "." + l.via->id + ")";
+    if (!seen.insert(s).second) continue;
+    out += (out.empty() ? "" : "; ") + s;
+  }
+  return out;
+}
+
+}  // namespace
+
+FrameworkCoverage computeCoverage(const Model& model, const CrosswalkGraph& graph, const Framework& target) {
+  FrameworkCoverage fc;
+  fc.framework = &target;
+  std::map<const Requirement*, RequirementCoverage> by;
+  for (const auto& r : target.requirements) by[r.get()].requirement = r.get();
+
+  for (const auto& [r, e] : model.exclusions)
+    if (r->framework == &target) by[r].exclusion = e;
+
+  // Controls by the requirements they name, per framework.
+  std::map<const Framework*, std::map<const Requirement*, std::vector<const Control*>>> satisfied;
+  for (const auto& [_, p] : model.policies)
+    for (const auto& c : p->controls)
+      for (const Requirement* r : c->satisfies) satisfied[r->framework][r].push_back(c.get());
+
+  for (const auto& [fw, reqs] : satisfied) {
+    if (fw == &target) {
+      for (const auto& [r, controls] : reqs)
+        for (const Control* c : controls) by[r].direct.push_back(CoverageLink{c, r, RelationKind::Equal, {}, false});
+      continue;
+    }
+    bool contributes = false;
+    for (const Mapping& m : graph.mappings(*fw, target)) {
+      auto it = reqs.find(m.from);
+      if (it == reqs.end()) continue;
+      contributes = true;
+      for (const Control* c : it->second)
+        by[m.to].crosswalk.push_back(CoverageLink{c, m.from, m.kind, describePath(m), m.derived()});
+    }
+    if (contributes) fc.sources.push_back(fw);
+  }
+
+  // A clause and its sub-clauses (9.3 and 9.3.1): naming the clause meets its
+  // sub-clauses, and naming every sub-clause meets the clause.
+  std::map<const Requirement*, std::vector<const Requirement*>> children;
+  std::map<const Requirement*, const Requirement*> parent;
+  for (const auto& r : target.requirements) {
+    for (std::string id = r->id; id.rfind('.') != std::string::npos;) {
+      id.erase(id.rfind('.'));
+      if (const Requirement* p = target.find(id)) {
+        children[p].push_back(r.get());
+        parent[r.get()] = p;
+        break;
+      }
+    }
+  }
+  for (const auto& r : target.requirements) {
+    auto& rc = by[r.get()];
+    auto p = parent.find(r.get());
+    if (!rc.direct.empty() || p == parent.end()) continue;
+    for (auto l : by[p->second].direct) {
+      l.path = "through " + p->second->id;
+      rc.direct.push_back(l);
+    }
+  }
+  for (const auto& [p, kids] : children) {
+    auto& rc = by[p];
+    if (!rc.direct.empty()) continue;
+    bool all = std::all_of(kids.begin(), kids.end(), [&](const Requirement* k) { return !by[k].direct.empty() || by[k].exclusion; });
+    if (!all) continue;
+    for (const Requirement* k : kids)
+      for (auto l : by[k].direct) {
+        if (!l.path.empty()) continue;  // inherited from this very clause
+        l.path = "through its sub-clauses";
+        rc.direct.push_back(l);
+      }
+  }
+
+  for (const auto& r : target.requirements) {
+    RequirementCoverage rc = std::move(by[r.get()]);
+    bool anyFull = std::any_of(rc.crosswalk.begin(), rc.crosswalk.end(), [](const auto& l) { return l.full(); });
+    CoverageState through = anyFull ? CoverageState::Full : rc.crosswalk.empty() ? CoverageState::None : CoverageState::Partial;
+    rc.throughCrosswalksOnly = rc.exclusion ? CoverageState::Excluded : through;
+    rc.state = rc.exclusion ? CoverageState::Excluded : !rc.direct.empty() ? CoverageState::Direct : through;
+    fc.requirements.push_back(std::move(rc));
+  }
+  return fc;
+}
+
+std::vector<FrameworkCoverage> computeCoverage(const Model& model, const CrosswalkGraph& graph) {
+  std::vector<const Framework*> targets = model.projectFrameworks;
+  if (targets.empty()) {
+    std::set<const Framework*> named;
+    for (const auto& [_, p] : model.policies)
+      for (const auto& c : p->controls)
+        for (const Requirement* r : c->satisfies) named.insert(r->framework);
+    targets.assign(named.begin(), named.end());
+    std::sort(targets.begin(), targets.end(), [](auto* a, auto* b) { return a->name < b->name; });
+  }
+  std::vector<FrameworkCoverage> out;
+  std::set<const Framework*> done;
+  for (const Framework* fw : targets)
+    if (done.insert(fw).second) out.push_back(computeCoverage(model, graph, *fw));
+  return out;
+}
+
+Table coverageSummaryTable(const std::vector<FrameworkCoverage>& coverage) {
+  Table t;
+  t.title = "Coverage summary";
+  t.columns = {{"framework", "Framework"},
+               {"requirements", "Requirements"},
+               {"excluded", "Excluded"},
+               {"mapped", "Mapped to a control"},
+               {"crosswalk_full", "Covered through crosswalk"},
+               {"crosswalk_partial", "Partly, through crosswalk"},
+               {"not_covered", "Not covered"},
+               {"verified", "Verified against facts"}};
+  for (const auto& fc : coverage) {
+    std::size_t total = fc.requirements.size();
+    std::size_t inScope = total - fc.count(CoverageState::Excluded);
+    t.rows.push_back({fc.framework->name, std::to_string(total), std::to_string(fc.count(CoverageState::Excluded)),
+                      fmt::format("{} of {}", fc.count(CoverageState::Direct), inScope),
+                      std::to_string(fc.count(CoverageState::Full)), std::to_string(fc.count(CoverageState::Partial)),
+                      std::to_string(fc.count(CoverageState::None)), "0 (nothing evaluated yet)"});
+  }
+  for (const auto& fc : coverage) {
+    if (fc.sources.empty()) continue;
+    std::string from;
+    for (const Framework* s : fc.sources) from += (from.empty() ? "" : ", ") + s->name;
+    std::size_t inScope = fc.requirements.size() - fc.count(CoverageState::Excluded);
+    t.notes.push_back(fmt::format(
+        "{}: counting only what the controls mapped to {} give through crosswalks, {} of {} requirements in scope "
+        "are covered in full, {} in part, and {} not at all.",
+        fc.framework->name, from, fc.countThroughCrosswalks(CoverageState::Full), inScope,
+        fc.countThroughCrosswalks(CoverageState::Partial), fc.countThroughCrosswalks(CoverageState::None)));
+  }
+  t.notes.push_back(
+      "Coverage is declared, not verified: it counts the controls that claim each requirement. Whether those "
+      "controls are practised is shown once their expectations are evaluated against facts.");
+  return t;
+}
+
+Table coverageTable(const FrameworkCoverage& fc) {
+  Table t;
+  t.title = fc.framework->title + " (" + fc.framework->name + ")";
+  t.columns = {{"requirement", "Requirement"}, {"title", "Title"},
+               {"state", "Coverage"},          {"status", "Status"},
+               {"controls", "Controls"},       {"through", "Through crosswalks"},
+               {"note", "Note"}};
+  for (const auto& rc : fc.requirements) {
+    std::string status = rc.state == CoverageState::Excluded ? "excluded"
+                         : rc.state == CoverageState::None   ? "-"
+                                                             : "declared";
+    std::string note;
+    if (rc.exclusion) note = "excluded: " + rc.exclusion->reason.value;
+    else if (!rc.direct.empty() && !rc.direct.front().path.empty()) note = "mapped " + rc.direct.front().path;
+    t.rows.push_back({rc.requirement->id, rc.requirement->title, std::string(stateName(rc.state)), status,
+                      joinControls(rc.direct, false), joinControls(rc.crosswalk, true), note});
+  }
+  return t;
+}
+
+Table crosswalkTable(const CrosswalkGraph& graph, const Framework& from, const Framework& to) {
+  Table t;
+  t.title = from.title + " to " + to.title;
+  t.columns = {{"from", from.name},        {"from_title", "Title"}, {"to", to.name}, {"to_title", "Title"},
+               {"relation", "Relation"}, {"derived", "Derived"},  {"source", "Source or path"}};
+  auto mappings = graph.mappings(from, to);
+  std::map<const Requirement*, std::vector<const Mapping*>> byFrom;
+  for (const auto& m : mappings) byFrom[m.from].push_back(&m);
+  for (const auto& r : from.requirements) {
+    auto it = byFrom.find(r.get());
+    if (it == byFrom.end()) {
+      const StatedGap* g = graph.gap(r.get(), to);
+      t.rows.push_back({r->id, r->title, "", "", "none", "",
+                        g ? "no counterpart: " + g->reason : "no relation recorded"});
+      continue;
+    }
+    for (const Mapping* m : it->second) {
+      std::string source;
+      if (m->derived()) {
+        source = describePath(*m);
+      } else {
+        const Relation* rel = m->path.front()->relation;
+        const Property* src = nullptr;
+        for (const auto& p : m->path.front()->crosswalk->properties)
+          if (p.key.name == "source") src = &p;
+        source = src && src->value->text ? src->value->text->value : m->path.front()->crosswalk->from.name;
+        if (rel && rel->rationale) source = rel->rationale->value + " [" + source + "]";
+      }
+      t.rows.push_back({r->id, r->title, m->to->id, m->to->title, std::string(relationName(m->kind)),
+                        m->derived() ? "yes" : "", source});
+    }
+  }
+  std::size_t derived = std::count_if(mappings.begin(), mappings.end(), [](const Mapping& m) { return m.derived(); });
+  if (derived) {
+    auto chains = graph.chains(from, to);
+    std::string via;
+    for (const auto& chain : chains) {
+      std::string c;
+      for (const Framework* f : chain) c += (c.empty() ? "" : " -> ") + f->name;
+      via += (via.empty() ? "" : "; ") + c;
+    }
+    t.notes.push_back(fmt::format(
+        "No crosswalk joins {} and {} directly: the {} relations are derived through {}. A derived relation takes "
+        "the weakest link of its path.",
+        from.name, to.name, derived, via));
+  }
+  t.notes.push_back(
+      "Relations: equal (same scope); subset (the left requirement is contained in the right one); superset (the "
+      "left contains the right); intersects (they overlap).");
+  return t;
+}
+
+Table crosswalkMatrix(const CrosswalkGraph& graph, const Framework& from, const Framework& to) {
+  auto mappings = graph.mappings(from, to);
+  std::vector<const Requirement*> cols;
+  std::set<const Requirement*> colSet;
+  for (const auto& r : to.requirements)
+    for (const auto& m : mappings)
+      if (m.to == r.get() && colSet.insert(r.get()).second) cols.push_back(r.get());
+  std::map<std::pair<const Requirement*, const Requirement*>, const Mapping*> cell;
+  for (const auto& m : mappings) cell[{m.from, m.to}] = &m;
+  Table t;
+  t.title = from.title + " to " + to.title + " (matrix)";
+  t.columns.push_back({"requirement", from.name});
+  for (const Requirement* c : cols) t.columns.push_back({c->id, c->id});
+  std::set<const Requirement*> rows;
+  for (const auto& m : mappings) rows.insert(m.from);
+  for (const auto& r : from.requirements) {
+    if (!rows.count(r.get())) continue;
+    std::vector<std::string> row{r->id};
+    for (const Requirement* c : cols) {
+      auto it = cell.find({r.get(), c});
+      if (it == cell.end()) {
+        row.emplace_back();
+        continue;
+      }
+      static const char* kSymbols[] = {"=", "<", ">", "~"};
+      std::string s = kSymbols[static_cast<int>(it->second->kind)];
+      if (it->second->derived()) s += "*";
+      row.push_back(s);
+    }
+    t.rows.push_back(std::move(row));
+  }
+  t.notes.push_back("= equal, < subset (row within column), > superset (row contains column), ~ intersects; "
+                    "* derived through another framework.");
+  return t;
+}
+
+Table soaTable(const FrameworkCoverage& fc) {
+  Table t;
+  t.title = "Statement of Applicability: " + fc.framework->title + " Annex A";
+  t.columns = {{"control", "Control"},       {"title", "Title"},
+               {"applicable", "Applicable"}, {"justification", "Justification"},
+               {"implemented_by", "Implemented by"}, {"status", "Implementation status"}};
+  std::size_t applicable = 0, excluded = 0, implemented = 0;
+  for (const auto& rc : fc.requirements) {
+    if (!isAnnexA(*rc.requirement)) continue;
+    if (rc.exclusion) {
+      ++excluded;
+      t.rows.push_back({rc.requirement->id, rc.requirement->title, "No", rc.exclusion->reason.value, "", "excluded"});
+      continue;
+    }
+    ++applicable;
+    std::set<std::string> policies;
+    for (const auto& l : rc.direct) policies.insert(l.control->policy->decl->title ? l.control->policy->decl->title->value
+                                                                                   : l.control->policy->decl->name.name);
+    std::string justification;
+    if (!rc.direct.empty()) {
+      std::string list;
+      for (const auto& p : policies) list += (list.empty() ? "" : ", ") + p;
+      justification = fmt::format("Implemented by {} control{} of the {}.", rc.direct.size(),
+                                  rc.direct.size() == 1 ? "" : "s", list);
+      ++implemented;
+    } else if (!rc.crosswalk.empty()) {
+      justification = "Reached only through a crosswalk; no control names this Annex A control.";
+    } else {
+      justification = "Applicable, but no control implements it yet.";
+    }
+    std::string status = rc.direct.empty() ? "not implemented" : "declared (not yet verified)";
+    t.rows.push_back({rc.requirement->id, rc.requirement->title, "Yes", justification, joinControls(rc.direct, false),
+                      status});
+  }
+  t.notes.push_back(fmt::format("{} Annex A controls: {} applicable ({} with controls, {} without), {} excluded.",
+                                applicable + excluded, applicable, implemented, applicable - implemented, excluded));
+  t.notes.push_back("Implementation status is declared until the controls' expectations are evaluated against facts.");
+  return t;
+}
+
+}  // namespace tenet
