@@ -5,7 +5,7 @@ BUILD_DIR ?= build
 JOBS ?= $(shell nproc)
 CMAKE_FLAGS ?= -DCMAKE_BUILD_TYPE=RelWithDebInfo -DTENET_WERROR=ON
 
-.PHONY: all deps configure build test demo clean
+.PHONY: all deps configure build test demo clean update-reports
 
 all: build
 
@@ -32,6 +32,11 @@ demo: build
 	@$(BUILD_DIR)/tenet check examples/mistakes || true
 	@echo
 	@echo "The tenet binary is at $(BUILD_DIR)/tenet. Try: $(BUILD_DIR)/tenet check --help"
+
+# Rewrites the report goldens in tests/reports/expected from the current
+# build. Read `git diff tests/reports` before committing what it wrote.
+update-reports: build
+	python3 tests/reports/check_reports.py $(BUILD_DIR)/tenet . --update
 
 clean:
 	rm -rf $(BUILD_DIR)

@@ -60,13 +60,15 @@ FrameworkCoverage computeCoverage(const Model& model, const CrosswalkGraph& grap
   for (const auto& [r, e] : model.exclusions)
     if (r->framework == &target) by[r].exclusion = e;
 
-  // Controls by the requirements they name, per framework.
-  std::map<const Framework*, std::map<const Requirement*, std::vector<const Control*>>> satisfied;
+  // Controls by the requirements they name, per framework. Keyed by name,
+  // not address, so that the order of links is the same on every run.
+  std::map<std::string, std::map<const Requirement*, std::vector<const Control*>>> satisfied;
   for (const auto& [_, p] : model.policies)
     for (const auto& c : p->controls)
-      for (const Requirement* r : c->satisfies) satisfied[r->framework][r].push_back(c.get());
+      for (const Requirement* r : c->satisfies) satisfied[r->framework->name][r].push_back(c.get());
 
-  for (const auto& [fw, reqs] : satisfied) {
+  for (const auto& [fwName, reqs] : satisfied) {
+    const Framework* fw = model.framework(fwName);
     if (fw == &target) {
       for (const auto& [r, controls] : reqs)
         for (const Control* c : controls) by[r].direct.push_back(CoverageLink{c, r, RelationKind::Equal, {}, false});
@@ -169,7 +171,8 @@ Table coverageSummaryTable(const std::vector<FrameworkCoverage>& coverage) {
   for (const auto& fc : coverage) {
     if (fc.sources.empty()) continue;
     std::string from;
-    for (const Framework* s : fc.sources) from += (from.empty() ? "" : ", ") + s->name;
+    for (std::size_t i = 0; i < fc.sources.size(); ++i)
+      from += (i == 0 ? "" : i + 1 == fc.sources.size() ? " and " : ", ") + fc.sources[i]->name;
     std::size_t inScope = fc.requirements.size() - fc.count(CoverageState::Excluded);
     t.notes.push_back(fmt::format(
         "{}: counting only what the controls mapped to {} give through crosswalks, {} of {} requirements in scope "

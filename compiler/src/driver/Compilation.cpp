@@ -212,7 +212,8 @@ void Compilation::loadStdlib() {
 
 bool Compilation::run() {
   loadStdlib();
-  if (options_.paths.empty() && options_.sources.empty()) options_.paths.push_back(".");
+  if (options_.paths.empty() && options_.sources.empty() && options_.defaultToCurrentFolder)
+    options_.paths.push_back(".");
   for (const auto& p : options_.paths) collect(p);
   for (auto& [path, text] : options_.sources) loadText(path, std::move(text), false);
   units_.reserve(files_.size());

@@ -77,10 +77,10 @@ struct ProjectArgs {
 /// Compiles the project for a report. Problems go to stderr, so that the
 /// report on stdout stays clean; a report is only made from a project that
 /// checks without errors.
-std::optional<tenet::Compilation> loadForReport(const ProjectArgs& args, bool warnIfNoSources, int& exitCode) {
+std::optional<tenet::Compilation> loadForReport(const ProjectArgs& args, bool stdlibAlone, int& exitCode) {
   tenet::CompileOptions opts;
   opts.paths = args.paths;
-  opts.warnIfNoSources = warnIfNoSources;
+  opts.defaultToCurrentFolder = !stdlibAlone;
   if (!args.stdlib.empty()) opts.stdlibDir = args.stdlib;
   tenet::Compilation comp(std::move(opts));
   comp.run();
@@ -124,8 +124,8 @@ int emit(const std::vector<tenet::Table>& tables, const std::string& format) {
 int runCrosswalk(const std::string& from, const std::string& to, bool matrix, const std::string& format,
                  const ProjectArgs& args) {
   int code = kExitOk;
-  ProjectArgs withDefault = args;
-  auto comp = loadForReport(withDefault, !args.paths.empty(), code);
+  // Without paths, the built-in catalogues and crosswalks alone.
+  auto comp = loadForReport(args, true, code);
   if (!comp) return code;
   const tenet::Model& m = *comp->model();
   const tenet::Framework* a = findFramework(m, from);
@@ -137,7 +137,7 @@ int runCrosswalk(const std::string& from, const std::string& to, bool matrix, co
 
 int runCoverage(const std::vector<std::string>& frameworks, const std::string& format, const ProjectArgs& args) {
   int code = kExitOk;
-  auto comp = loadForReport(args, true, code);
+  auto comp = loadForReport(args, false, code);
   if (!comp) return code;
   const tenet::Model& m = *comp->model();
   tenet::CrosswalkGraph graph(m);
@@ -163,7 +163,7 @@ int runCoverage(const std::vector<std::string>& frameworks, const std::string& f
 
 int runSoa(const std::string& format, const ProjectArgs& args) {
   int code = kExitOk;
-  auto comp = loadForReport(args, true, code);
+  auto comp = loadForReport(args, false, code);
   if (!comp) return code;
   const tenet::Model& m = *comp->model();
   const tenet::Framework* iso = findFramework(m, "iso27001");

@@ -23,6 +23,7 @@ struct CompileOptions {
   std::optional<std::string> stdlibDir;    ///< replaces the built-in stdlib
   bool useStdlib = true;
   bool warnIfNoSources = true;             ///< a folder without .tenet files is worth a warning
+  bool defaultToCurrentFolder = true;      ///< no paths and no sources: check "."; else the stdlib alone
   std::size_t maxFileBytes = 16u << 20;    ///< larger source files are refused
   std::size_t maxFiles = 100000;
 };
