@@ -28,6 +28,9 @@ demo: build
 	@echo "== tenet check examples/acme    (a complete policy repository)"
 	@$(BUILD_DIR)/tenet check examples/acme
 	@echo
+	@echo "== tenet coverage --summary examples/acme    (ISO/IEC 27001 and SOC 2 coverage)"
+	@$(BUILD_DIR)/tenet coverage --summary examples/acme
+	@echo
 	@echo "== tenet check examples/mistakes    (typical mistakes, on purpose)"
 	@$(BUILD_DIR)/tenet check examples/mistakes || true
 	@echo

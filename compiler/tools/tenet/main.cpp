@@ -135,7 +135,8 @@ int runCrosswalk(const std::string& from, const std::string& to, bool matrix, co
   return emit({matrix ? tenet::crosswalkMatrix(graph, *a, *b) : tenet::crosswalkTable(graph, *a, *b)}, format);
 }
 
-int runCoverage(const std::vector<std::string>& frameworks, const std::string& format, const ProjectArgs& args) {
+int runCoverage(const std::vector<std::string>& frameworks, bool summaryOnly, const std::string& format,
+                const ProjectArgs& args) {
   int code = kExitOk;
   auto comp = loadForReport(args, false, code);
   if (!comp) return code;
@@ -157,7 +158,8 @@ int runCoverage(const std::vector<std::string>& frameworks, const std::string& f
     return kExitUsage;
   }
   std::vector<tenet::Table> tables{tenet::coverageSummaryTable(coverage)};
-  for (const auto& fc : coverage) tables.push_back(tenet::coverageTable(fc));
+  if (!summaryOnly)
+    for (const auto& fc : coverage) tables.push_back(tenet::coverageTable(fc));
   return emit(tables, format);
 }
 
@@ -240,6 +242,7 @@ int main(int argc, char** argv) {
 
   std::vector<std::string> covFrameworks;
   std::string covFormat = "text";
+  bool covSummary = false;
   ProjectArgs covArgs;
   auto* coverage = app.add_subcommand(
       "coverage",
@@ -249,6 +252,7 @@ int main(int argc, char** argv) {
       "Coverage is declared: it counts controls that claim a requirement, not checked practice.");
   coverage->add_option("--framework", covFrameworks,
                        "Report on this framework (repeatable). Default: the project's 'frameworks' list.");
+  coverage->add_flag("--summary", covSummary, "Print only the summary, not every requirement.");
   coverage->add_option("--format", covFormat, "text, md (Markdown), csv, json or html.")
       ->check(CLI::IsMember(kReportFormats))
       ->capture_default_str();
@@ -300,7 +304,7 @@ int main(int argc, char** argv) {
   try {
     if (check->parsed()) return runCheck(paths, format, stdlib, color);
     if (crosswalk->parsed()) return runCrosswalk(cwFrom, cwTo, cwMatrix, cwFormat, cwArgs);
-    if (coverage->parsed()) return runCoverage(covFrameworks, covFormat, covArgs);
+    if (coverage->parsed()) return runCoverage(covFrameworks, covSummary, covFormat, covArgs);
     if (soa->parsed()) return runSoa(soaFormat, soaArgs);
   } catch (const std::exception& e) {
     std::cerr << "tenet: error: " << e.what() << '\n';
