@@ -52,15 +52,6 @@ struct Directives {
   std::vector<std::pair<std::uint32_t, std::string>> problems;  ///< malformed directives, by line
 };
 
-const char* severityName(tenet::Severity s) {
-  switch (s) {
-    case tenet::Severity::Error: return "error";
-    case tenet::Severity::Warning: return "warning";
-    case tenet::Severity::Note: return "note";
-  }
-  return "diagnostic";
-}
-
 bool knownCode(std::string_view code) {
   for (const auto& info : tenet::kDiagTable)
     if (info.name == code) return true;
@@ -199,7 +190,7 @@ struct Finding {
 };
 
 std::string describeExpectation(const Expectation& e) {
-  std::string s = fmt::format("missing {} [{}]", severityName(e.severity), e.code);
+  std::string s = fmt::format("missing {} [{}]", tenet::severityName(e.severity), e.code);
   for (const auto& t : e.texts) s += fmt::format(" {{{{{}}}}}", t);
   if (!knownCode(e.code)) s += " (there is no such code in compiler/src/diag/diagnostics.txt)";
   return s;
@@ -315,7 +306,7 @@ std::vector<Finding> runCase(const std::string& path, bool show) {
     } else {
       f.path = path;
     }
-    f.text = fmt::format("unexpected {} [{}]: {}", severityName(d.severity), d.name(), d.message);
+    f.text = fmt::format("unexpected {} [{}]: {}", tenet::severityName(d.severity), d.name(), d.message);
     if (!d.help.empty()) f.text += fmt::format("\n    help: {}", d.help);
     for (const auto& n : d.notes) {
       std::string at = noteLocation(sm, n, path);

@@ -130,6 +130,13 @@ std::optional<std::size_t> findInvalidUtf8(std::string_view s) {
   return std::nullopt;
 }
 
+std::size_t countCodePoints(std::string_view text) {
+  std::size_t n = 0;
+  for (char c : text)
+    if (!isContinuation(static_cast<unsigned char>(c))) ++n;
+  return n;
+}
+
 char32_t decodeUtf8(std::string_view s, std::size_t& i) {
   auto c = static_cast<unsigned char>(s[i]);
   if (c < 0x80) { ++i; return c; }

@@ -7,15 +7,6 @@ namespace tenet {
 
 namespace {
 
-const char* severityName(Severity s) {
-  switch (s) {
-    case Severity::Error: return "error";
-    case Severity::Warning: return "warning";
-    case Severity::Note: return "note";
-  }
-  return "error";
-}
-
 nlohmann::ordered_json location(const SourceManager& sm, SourceRange r) {
   if (!r.valid()) return nullptr;
   LineCol b = sm.lineCol(r.file, r.begin), e = sm.lineCol(r.file, r.end);

@@ -7,15 +7,6 @@ namespace tenet {
 
 namespace {
 
-const char* severityName(Severity s) {
-  switch (s) {
-    case Severity::Error: return "error";
-    case Severity::Warning: return "warning";
-    case Severity::Note: return "note";
-  }
-  return "error";
-}
-
 const char* severityColor(Severity s) {
   switch (s) {
     case Severity::Error: return "\x1b[1;31m";
@@ -42,13 +33,6 @@ std::string displayLine(std::string_view line) {
     line.remove_prefix(*bad + 1);
   }
   return out;
-}
-
-std::size_t codePoints(std::string_view s) {
-  std::size_t n = 0;
-  for (char c : s)
-    if ((static_cast<unsigned char>(c) & 0xC0) != 0x80) ++n;
-  return n;
 }
 
 void header(std::ostream& out, const SourceManager& sm, SourceRange r, Severity sev, std::string_view message,
@@ -84,9 +68,9 @@ void snippet(std::ostream& out, const SourceManager& sm, SourceRange r, const Te
          shown.size() < line.size() - cut)
     shown.remove_suffix(1);
   out << (cut ? "..." : "") << displayLine(shown) << (cut + shown.size() < line.size() ? "..." : "") << '\n';
-  std::size_t caretCol = codePoints(line.substr(cut, colByte - cut)) + (cut ? 3 : 0);
+  std::size_t caretCol = countCodePoints(line.substr(cut, colByte - cut)) + (cut ? 3 : 0);
   std::size_t endByte = std::min<std::size_t>(r.end > lineBegin ? r.end - lineBegin : colByte, cut + shown.size());
-  std::size_t width = endByte > colByte ? codePoints(line.substr(colByte, endByte - colByte)) : 1;
+  std::size_t width = endByte > colByte ? countCodePoints(line.substr(colByte, endByte - colByte)) : 1;
   if (width == 0) width = 1;
   out << std::string(caretCol, ' ') << (o.color ? "\x1b[1;32m" : "") << '^' << std::string(width - 1, '~')
       << (o.color ? "\x1b[0m" : "") << '\n';

@@ -1,6 +1,8 @@
 // Renders report tables in the five output formats.
 #include "tenet/emit/Table.h"
 
+#include "tenet/base/Source.h"
+
 #include <nlohmann/json.hpp>
 
 namespace tenet {
@@ -48,12 +50,7 @@ std::string oneLine(std::string_view s) {
   return out;
 }
 
-std::size_t width(std::string_view s) {
-  std::size_t n = 0;
-  for (char c : s)
-    if ((static_cast<unsigned char>(c) & 0xC0) != 0x80) ++n;
-  return n;
-}
+std::size_t width(std::string_view s) { return countCodePoints(s); }
 
 // A terminal row stays readable: long cells are cut; the other formats
 // carry the full text.

@@ -482,14 +482,18 @@ class AstBuilder {
     return d;
   }
 
-  RoleDecl role(TP::RoleDeclContext* c) {
-    RoleDecl d;
+  /// Declarations that are a name, a title and properties.
+  template <typename Decl, typename Ctx>
+  Decl namedWithProperties(Ctx* c) {
+    Decl d;
     d.name = ident(c->ident());
     d.title = title(c->title());
     d.properties = properties(c->property());
     d.range = range(c);
     return d;
   }
+
+  RoleDecl role(TP::RoleDeclContext* c) { return namedWithProperties<RoleDecl>(c); }
 
   PolicyDecl policy(TP::PolicyDeclContext* c) {
     PolicyDecl d;
@@ -683,14 +687,7 @@ class AstBuilder {
     return d;
   }
 
-  ExceptionDecl exception(TP::ExceptionDeclContext* c) {
-    ExceptionDecl d;
-    d.name = ident(c->ident());
-    d.title = title(c->title());
-    d.properties = properties(c->property());
-    d.range = range(c);
-    return d;
-  }
+  ExceptionDecl exception(TP::ExceptionDeclContext* c) { return namedWithProperties<ExceptionDecl>(c); }
 
   ReqId reqId(TP::ReqIdContext* c, bool reportSpaces = true) {
     ReqId r;

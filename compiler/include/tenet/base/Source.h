@@ -67,6 +67,10 @@ class SourceManager {
 /// Where the first invalid UTF-8 sequence starts, if there is one.
 std::optional<std::size_t> findInvalidUtf8(std::string_view text);
 
+/// How many code points a UTF-8 string holds: its width on a terminal, for
+/// the scripts Tenet's messages and tables use.
+std::size_t countCodePoints(std::string_view text);
+
 /// Decodes one code point at `i` of valid UTF-8 and advances `i`.
 char32_t decodeUtf8(std::string_view text, std::size_t& i);
 

@@ -15,6 +15,16 @@
 
 namespace tenet {
 
+/// "error", "warning" or "note", as every output format spells it.
+inline const char* severityName(Severity s) {
+  switch (s) {
+    case Severity::Error: return "error";
+    case Severity::Warning: return "warning";
+    case Severity::Note: return "note";
+  }
+  return "error";
+}
+
 struct DiagNote {
   std::string message;
   SourceRange range;  ///< may be invalid for a note without a location
