@@ -42,7 +42,9 @@ std::string joinControls(const std::vector<CoverageLink>& links, bool withVia) {
   std::string out;
   for (const auto& l : links) {
     std::string s = controlName(*l.control);
-    if (withVia) s += " (" + std::string(relationName(l.kind)) + " via " + l.via->framework->name + "." + l.via->id + ")";
+    if (withVia)
+      s += " (" + std::string(relationName(l.kind)) + " via " + l.via->framework->name + "." + l.via->id +
+           (l.derived ? ", derived" : "") + ")";
     if (!seen.insert(s).second) continue;
     out += (out.empty() ? "" : "; ") + s;
   }
@@ -88,11 +90,13 @@ FrameworkCoverage computeCoverage(const Model& model, const CrosswalkGraph& grap
   // A clause and its sub-clauses (9.3 and 9.3.1): naming the clause meets its
   // sub-clauses, and naming every sub-clause meets the clause.
   std::map<const Requirement*, std::vector<const Requirement*>> children;
+  std::vector<const Requirement*> parents;  // in catalogue order
   std::map<const Requirement*, const Requirement*> parent;
   for (const auto& r : target.requirements) {
     for (std::string id = r->id; id.rfind('.') != std::string::npos;) {
       id.erase(id.rfind('.'));
       if (const Requirement* p = target.find(id)) {
+        if (children[p].empty()) parents.push_back(p);
         children[p].push_back(r.get());
         parent[r.get()] = p;
         break;
@@ -108,7 +112,10 @@ FrameworkCoverage computeCoverage(const Model& model, const CrosswalkGraph& grap
       rc.direct.push_back(l);
     }
   }
-  for (const auto& [p, kids] : children) {
+  // Deepest clauses first: a parent is written before its sub-clauses.
+  for (auto pit = parents.rbegin(); pit != parents.rend(); ++pit) {
+    const Requirement* p = *pit;
+    const auto& kids = children[p];
     auto& rc = by[p];
     if (!rc.direct.empty()) continue;
     bool all = std::all_of(kids.begin(), kids.end(), [&](const Requirement* k) { return !by[k].direct.empty() || by[k].exclusion; });
@@ -195,7 +202,7 @@ Table coverageTable(const FrameworkCoverage& fc) {
                {"note", "Note"}};
   for (const auto& rc : fc.requirements) {
     std::string status = rc.state == CoverageState::Excluded ? "excluded"
-                         : rc.state == CoverageState::None   ? "-"
+                         : rc.state == CoverageState::None   ? "none"
                                                              : "declared";
     std::string note;
     if (rc.exclusion) note = "excluded: " + rc.exclusion->reason.value;
@@ -209,7 +216,8 @@ Table coverageTable(const FrameworkCoverage& fc) {
 Table crosswalkTable(const CrosswalkGraph& graph, const Framework& from, const Framework& to) {
   Table t;
   t.title = from.title + " to " + to.title;
-  t.columns = {{"from", from.name},        {"from_title", "Title"}, {"to", to.name}, {"to_title", "Title"},
+  t.columns = {{"from", from.name},        {"from_title", from.name + " title"}, {"to", to.name},
+               {"to_title", to.name + " title"},
                {"relation", "Relation"}, {"derived", "Derived"},  {"source", "Source or path"}};
   auto mappings = graph.mappings(from, to);
   std::map<const Requirement*, std::vector<const Mapping*>> byFrom;
@@ -315,7 +323,9 @@ Table soaTable(const FrameworkCoverage& fc) {
     std::string justification;
     if (!rc.direct.empty()) {
       std::string list;
-      for (const auto& p : policies) list += (list.empty() ? "" : ", ") + p;
+      std::size_t i = 0;
+      for (const auto& p : policies)
+        list += (i++ == 0 ? "" : i == policies.size() ? " and the " : ", the ") + p;
       justification = fmt::format("Implemented by {} control{} of the {}.", rc.direct.size(),
                                   rc.direct.size() == 1 ? "" : "s", list);
       ++implemented;

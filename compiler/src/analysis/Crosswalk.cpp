@@ -125,6 +125,7 @@ std::vector<std::vector<const Framework*>> CrosswalkGraph::chains(const Framewor
 }
 
 std::vector<Mapping> CrosswalkGraph::mappings(const Framework& from, const Framework& to, unsigned maxHops) const {
+  if (&from == &to) return {};  // a framework is not crosswalked to itself
   std::map<std::pair<const Requirement*, const Requirement*>, Mapping> best;
   auto consider = [&](Mapping m) {
     auto key = std::make_pair(m.from, m.to);

@@ -366,7 +366,7 @@ class Analyzer {
             diags_.report(DiagCode::PropertyType, e->range, p.key.name, expectedKind(spec.kind), describeExpr(*e));
             continue;
           }
-    if (const Framework* fw = resolveFramework(e->name)) {
+          if (const Framework* fw = resolveFramework(e->name)) {
             m_.projectFrameworks.push_back(fw);
             targetRange_.emplace(fw, e->range);
           }
@@ -406,17 +406,17 @@ class Analyzer {
     if (const Requirement* r = fw.find(id)) return r;
     std::vector<std::string> ids;
     for (const auto& r : fw.requirements) ids.push_back(r->id);
-    if (reportOtherFramework(fw, id, range)) return nullptr;
-    auto& d = diags_.report(DiagCode::UnknownRequirement, range, id, fw.name, fw.title);
     // A group id (`CC6`, `A.5`) is a common slip: say what it is.
     for (const auto& r : fw.requirements) {
       for (const GroupDecl* g : r->groups) {
         if (g->id.value != id) continue;
-        d.withHelp("'" + id + "' is a group of requirements" + (g->title ? " (" + g->title->value + ")" : "") +
+        diags_.report(DiagCode::UnknownRequirement, range, id, fw.name, fw.title).withHelp("'" + id + "' is a group of requirements" + (g->title ? " (" + g->title->value + ")" : "") +
                    ", not a requirement: name the requirements it holds, such as '" + r->id + "'");
         return nullptr;
       }
     }
+    if (reportOtherFramework(fw, id, range)) return nullptr;
+    auto& d = diags_.report(DiagCode::UnknownRequirement, range, id, fw.name, fw.title);
     std::string best = closestName(id, ids);
     if (!best.empty()) {
       const Requirement* r = fw.find(best);
@@ -521,14 +521,14 @@ class Analyzer {
     if (c.statement) checker_.checkProse(*c.statement, &c, &p);
     std::map<const Requirement*, const ReqRef*> listed;
     for (const auto& ref : c.satisfies) {
+      if (ref.framework.name.empty() || ref.id.empty()) continue;  // a syntax error was reported
       const Framework* fw = resolveFramework(ref.framework);
       if (!fw) continue;
       const Requirement* r = resolveRequirement(*fw, ref.id, ref.idRange);
       if (!r) continue;
       if (auto [it, fresh] = listed.emplace(r, &ref); !fresh) {
         diags_.report(DiagCode::DuplicateRequirement, ref.range, ref.framework.name + "." + ref.id)
-            .note("first listed here", it->second->range)
-            .withFix(ref.range, "");
+            .note("first listed here", it->second->range);
         continue;
       }
       if (ctl) {
@@ -586,13 +586,20 @@ class Analyzer {
         diags_.report(DiagCode::EmptyExclusionReason, e.reason.range, e.id.id);
       if (!fw || !fresh) continue;
       // A group (SOC 2's `P`, ISO's `A.7`) excludes every requirement in it.
+      auto exclude = [&](const Requirement* r) {
+        auto [at, added] = m_.exclusions.emplace(r, &e);
+        if (!added && at->second != &e)  // `exclude P` and then `exclude P1.1`
+          diags_.report(DiagCode::DuplicateExclusion, e.id.range, r->id)
+              .note("already excluded here, with '" + at->second->id.id + "'", at->second->id.range);
+        return added;
+      };
       if (auto g = fw->groups.find(e.id.id); g != fw->groups.end()) {
         for (const auto& r : fw->requirements)
           if (std::find(r->groups.begin(), r->groups.end(), g->second) != r->groups.end())
-            m_.exclusions.emplace(r.get(), &e);
+            if (!exclude(r.get())) break;
         continue;
       }
-      if (const Requirement* r = resolveRequirement(*fw, e.id.id, e.id.range)) m_.exclusions.emplace(r, &e);
+      if (const Requirement* r = resolveRequirement(*fw, e.id.id, e.id.range)) exclude(r);
     }
   }
 

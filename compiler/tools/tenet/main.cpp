@@ -22,14 +22,15 @@ constexpr int kExitOk = 0;
 constexpr int kExitFindings = 1;
 constexpr int kExitUsage = 2;
 
-bool useColor(const std::string& mode) {
+/// Colour on `fd` (where the problems are printed): auto means a terminal.
+bool useColor(const std::string& mode, int fd = STDOUT_FILENO) {
   if (mode == "always") return true;
   if (mode == "never") return false;
   const char* noColor = std::getenv("NO_COLOR");  // no-color.org: any non-empty value
   if (noColor && *noColor) return false;
   const char* term = std::getenv("TERM");
   if (term && std::string(term) == "dumb") return false;
-  return isatty(STDOUT_FILENO) != 0;
+  return isatty(fd) != 0;
 }
 
 int runCheck(const std::vector<std::string>& paths, const std::string& format, const std::string& stdlib,
@@ -87,7 +88,7 @@ std::optional<tenet::Compilation> loadForReport(const ProjectArgs& args, bool st
   const auto& diags = comp.diagnostics();
   if (!diags.all().empty()) {
     tenet::TextRenderOptions ro;
-    ro.color = useColor(args.color) && isatty(STDERR_FILENO);
+    ro.color = useColor(args.color, STDERR_FILENO);
     tenet::renderTextAll(std::cerr, comp.sources(), diags, ro);
   }
   if (comp.inputFailed()) {
@@ -131,6 +132,10 @@ int runCrosswalk(const std::string& from, const std::string& to, bool matrix, co
   const tenet::Framework* a = findFramework(m, from);
   const tenet::Framework* b = findFramework(m, to);
   if (!a || !b) return kExitUsage;
+  if (a == b) {
+    std::cerr << "tenet: error: a crosswalk relates two different frameworks; '" << from << "' was named twice\n";
+    return kExitUsage;
+  }
   tenet::CrosswalkGraph graph(m);
   return emit({matrix ? tenet::crosswalkMatrix(graph, *a, *b) : tenet::crosswalkTable(graph, *a, *b)}, format);
 }
@@ -153,7 +158,7 @@ int runCoverage(const std::vector<std::string>& frameworks, bool summaryOnly, co
     }
   }
   if (coverage.empty()) {
-    std::cerr << "tenet: no framework to report on: list them in the project block (frameworks = [iso27001, soc2]) "
+    std::cerr << "tenet: error: no framework to report on: list them in the project block (frameworks = [iso27001, soc2]) "
                  "or name one with --framework\n";
     return kExitUsage;
   }
@@ -250,8 +255,10 @@ int main(int argc, char** argv) {
       "satisfy it directly and those that reach it through a crosswalk, fully or in part, and\n"
       "sum it up: how much of SOC 2 your ISO/IEC 27001 controls already give, and what is left.\n"
       "Coverage is declared: it counts controls that claim a requirement, not checked practice.");
-  coverage->add_option("--framework", covFrameworks,
-                       "Report on this framework (repeatable). Default: the project's 'frameworks' list.");
+  coverage
+      ->add_option("--framework", covFrameworks,
+                   "Report on this framework (repeatable). Default: the project's 'frameworks' list.")
+      ->allow_extra_args(false);
   coverage->add_flag("--summary", covSummary, "Print only the summary, not every requirement.");
   coverage->add_option("--format", covFormat, "text, md (Markdown), csv, json or html.")
       ->check(CLI::IsMember(kReportFormats))
