@@ -1100,6 +1100,39 @@ class CliTests(TenetTest):
 
 # --------------------------------------------------------------------------
 
+class ReportCliTests(TenetTest):
+    """The report commands (crosswalk, coverage, soa) on small projects."""
+
+    def small_project(self):
+        self.write("proj/p.tenet", 'project p "P" { frameworks = [soc2] }\n'
+                   'policy pol "P" { control c "C" { satisfies soc2.CC6.1 } }\n')
+        return "proj"
+
+    def test_framework_related_to_itself_is_a_usage_error(self):
+        p = self.run_tenet(["crosswalk", "soc2", "soc2"])
+        self.assertEqual(p.returncode, 2, p.stderr)
+        self.assertIn(b"'soc2' was named twice", p.stderr)
+        self.assert_no_crash_output(p)
+
+    def test_unknown_framework_names_the_closest(self):
+        p = self.run_tenet(["crosswalk", "iso27001", "soc3"])
+        self.assertEqual(p.returncode, 2, p.stderr)
+        self.assertIn(b"did you mean 'soc2'", p.stderr)
+
+    def test_framework_option_takes_one_name_and_leaves_the_paths(self):
+        proj = self.small_project()
+        p = self.run_tenet(["coverage", "--framework", "soc2", proj, "--format", "csv", "--summary"])
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertIn(b"soc2,61,0,1 of 61,", p.stdout)
+
+    def test_report_on_a_project_with_errors_prints_them_and_exits_1(self):
+        self.write("bad/p.tenet", 'policy pol "P" { control c "C" { satisfies soc2.CC9.9 } }\n')
+        p = self.run_tenet(["soa", "bad"])
+        self.assertEqual(p.returncode, 1)
+        self.assertEqual(p.stdout, b"", "no report from a project with errors")
+        self.assertIn(b"[unknown-requirement]", p.stderr)
+
+
 def main(argv):
     global TENET
     args = argv[1:]
