@@ -40,6 +40,7 @@ struct Expectation {
   std::string code;
   std::vector<std::string> texts;  ///< each a substring of the message, the help or a note
   tenet::FileId file = tenet::kNoFile;
+  std::string otherFile;            ///< `@facts/okta.json:3`: a file of the case that is not Tenet source
   std::uint32_t line = 0;           ///< the line the diagnostic must start on
   bool matched = false;
 };
@@ -92,9 +93,22 @@ void readComment(std::string_view c, std::uint32_t line, std::uint32_t lineCount
           line, fmt::format("'{}' is not a directive; write expect-error, expect-warning or expect-no-diagnostics", word));
       continue;
     }
-    // Optional @+N, @-N (relative to this line) or @N (an absolute line).
+    // Optional @+N, @-N (relative to this line) or @N (an absolute line),
+    // or @PATH:N for line N of another file of the case (a facts file).
     std::int64_t target = line;
-    if (i < c.size() && c[i] == '@') {
+    std::string otherFile;
+    if (i + 1 < c.size() && c[i] == '@' &&
+        (std::isalpha(static_cast<unsigned char>(c[i + 1])) || c[i + 1] == '_' || c[i + 1] == '.')) {
+      std::size_t colon = c.find(':', i);
+      std::size_t space = c.find(' ', i);
+      if (colon == std::string_view::npos || (space != std::string_view::npos && space < colon)) {
+        out.problems.emplace_back(line, fmt::format("'{}@FILE' needs a line: @facts/okta.json:3", word));
+        continue;
+      }
+      otherFile = std::string(c.substr(i + 1, colon - i - 1));
+      i = colon;  // the ':' stands where '@' did for the line number below
+    }
+    if (i < c.size() && (c[i] == '@' || (!otherFile.empty() && c[i] == ':'))) {
       ++i;
       int sign = 0;
       if (i < c.size() && (c[i] == '+' || c[i] == '-')) sign = c[i++] == '+' ? 1 : -1;
@@ -107,11 +121,12 @@ void readComment(std::string_view c, std::uint32_t line, std::uint32_t lineCount
       }
       target = sign == 0 ? n : line + sign * n;
     }
-    if (target < 1 || target > static_cast<std::int64_t>(lineCount) + 1) {
+    if (otherFile.empty() && (target < 1 || target > static_cast<std::int64_t>(lineCount) + 1)) {
       out.problems.emplace_back(line, fmt::format("{} points at line {}, which is not in the file", word, target));
       continue;
     }
     e.line = static_cast<std::uint32_t>(target);
+    e.otherFile = otherFile;
     skipSpaces(c, i);
     if (i >= c.size() || c[i] != '[') {
       out.problems.emplace_back(line, fmt::format("{} needs a code in brackets, such as [unknown-role]", word));
@@ -227,6 +242,12 @@ std::vector<Finding> runCase(const std::string& path, bool show) {
   tenet::Compilation comp(opts);
   try {
     comp.run();
+    // A project case reads its facts files too, relative to its folder.
+    if (std::filesystem::is_directory(path)) {
+      tenet::FactsOptions fo;
+      fo.projectRoot = path;
+      comp.loadFacts(fo);
+    }
   } catch (const std::exception& ex) {
     findings.push_back({path, 0, fmt::format("the compiler threw an exception: {}", ex.what())});
     return findings;
@@ -246,6 +267,7 @@ std::vector<Finding> runCase(const std::string& path, bool show) {
   for (std::size_t id = 0; id < sm.size(); ++id) {
     const auto& f = sm.file(static_cast<tenet::FileId>(id));
     if (f.fromStdlib) continue;
+    if (f.path.size() < 6 || f.path.compare(f.path.size() - 6, 6, ".tenet") != 0) continue;  // facts files
     // Where the lexer found comments; unknown when the parse stopped early
     // (a unit with nothing in it, as after nesting-too-deep).
     std::set<std::uint32_t> comments;
@@ -284,7 +306,10 @@ std::vector<Finding> runCase(const std::string& path, bool show) {
   for (Expectation* e : order) {
     for (std::size_t k = 0; k < diags.all().size(); ++k) {
       const auto& d = diags.all()[k];
-      if (used[k] || d.range.file != e->file || d.severity != e->severity || d.name() != e->code) continue;
+      bool sameFile = e->otherFile.empty()
+                          ? d.range.file == e->file
+                          : d.range.valid() && sm.file(d.range.file).path == path + "/" + e->otherFile;
+      if (used[k] || !sameFile || d.severity != e->severity || d.name() != e->code) continue;
       if (sm.lineCol(d.range.file, d.range.begin).line != e->line) continue;
       bool all = true;
       for (const auto& t : e->texts) all = all && textMatches(sm, d, t, path);
@@ -295,7 +320,9 @@ std::vector<Finding> runCase(const std::string& path, bool show) {
     }
   }
   for (const auto& e : expectations)
-    if (!e.matched) findings.push_back({sm.file(e.file).path, e.line, describeExpectation(e)});
+    if (!e.matched)
+      findings.push_back({e.otherFile.empty() ? sm.file(e.file).path : path + "/" + e.otherFile, e.line,
+                          describeExpectation(e)});
   for (std::size_t k = 0; k < diags.all().size(); ++k) {
     if (used[k]) continue;
     const auto& d = diags.all()[k];

@@ -210,6 +210,14 @@ void Compilation::loadStdlib() {
   for (const auto& f : embeddedStdlib()) loadText(std::string("<stdlib>/") + f.name, std::string(f.data, f.size), true);
 }
 
+std::map<std::string, LoadedFacts> Compilation::loadFacts(const FactsOptions& options) {
+  if (!model_) return {};
+  std::size_t before = diags_.all().size();
+  auto loaded = loadAllFacts(*model_, sm_, diags_, options);
+  if (diags_.all().size() != before) diags_.sort(sm_);
+  return loaded;
+}
+
 bool Compilation::run() {
   loadStdlib();
   if (options_.paths.empty() && options_.sources.empty() && options_.defaultToCurrentFolder)

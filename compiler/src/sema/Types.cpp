@@ -85,6 +85,33 @@ std::string bare(const Type* t, bool plural) {
 }
 }  // namespace
 
+std::string spell(const Type* t) {
+  if (!t) return "?";
+  std::string s;
+  switch (t->kind) {
+    case TypeKind::Error: s = "?"; break;
+    case TypeKind::Bool: s = "bool"; break;
+    case TypeKind::Int: s = "int"; break;
+    case TypeKind::Number: s = "number"; break;
+    case TypeKind::String: s = "string"; break;
+    case TypeKind::Date: s = "date"; break;
+    case TypeKind::Duration: s = "duration"; break;
+    case TypeKind::None: s = "none"; break;
+    case TypeKind::List: s = "list<" + spell(t->element) + ">"; break;
+    case TypeKind::Record:
+      s = "{ ";
+      for (std::size_t i = 0; i < t->fields.size(); ++i)
+        s += (i ? ", " : "") + t->fields[i].name + ": " + spell(t->fields[i].type);
+      s += " }";
+      break;
+    case TypeKind::Enum:
+      for (std::size_t i = 0; i < t->enumValues.size(); ++i) s += (i ? " | \"" : "\"") + t->enumValues[i] + "\"";
+      break;
+  }
+  // An optional type's own `?` is added by whoever writes the field.
+  return s;
+}
+
 std::string describe(const Type* t) {
   if (!t) return "nothing";
   if (t->kind == TypeKind::None) return "none";

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "tenet/diag/Diagnostic.h"
+#include "tenet/facts/Loader.h"
 #include "tenet/sema/Model.h"
 #include "tenet/syntax/AST.h"
 
@@ -43,6 +44,10 @@ class Compilation {
   const DiagnosticEngine& diagnostics() const { return diags_; }
   const std::vector<SourceUnit>& units() const { return units_; }
   const Model* model() const { return model_.get(); }
+  /// Reads every facts block's file against its schema, after run(). Its
+  /// problems join the compilation's diagnostics, in the facts files.
+  std::map<std::string, LoadedFacts> loadFacts(const FactsOptions& options);
+
   /// True when an input could not be read at all (exit code 2).
   bool inputFailed() const { return inputFailed_; }
 

@@ -54,5 +54,7 @@ class TypeArena {
 
 /// How a type reads in a message: "a date", "a list of records", "an optional whole number".
 std::string describe(const Type* t);
+/// How a type is written in a schema: `date`, `list<{ email: string }>`, `"low" | "high"`.
+std::string spell(const Type* t);
 
 }  // namespace tenet

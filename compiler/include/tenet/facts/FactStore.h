@@ -1,0 +1,66 @@
+/// @file FactStore.h
+/// @brief Facts loaded from a JSON or YAML export, already checked against
+/// their schema and held compactly: sixteen bytes a value, strings in one
+/// arena, the children of a list or record side by side.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "tenet/syntax/AST.h"
+
+namespace tenet {
+
+enum class FactKind : std::uint8_t { Absent, Bool, Int, Number, String, Date, Duration, List, Record };
+
+/// One value. Lists and records refer to a span of FactStore::items; a
+/// record's fields are in the order of its schema.
+struct FactValue {
+  FactKind kind = FactKind::Absent;
+  union {
+    bool b;
+    std::int64_t i;  ///< Int; Date as days since 1970-01-01; Duration as days
+    double d;
+    struct {
+      std::uint32_t first;
+      std::uint32_t count;
+    } span;          ///< String (bytes of the arena), List, Record (items)
+  } u{};
+};
+static_assert(sizeof(FactValue) == 16, "facts of a million records must stay small");
+
+class FactStore {
+ public:
+  const FactValue& root() const { return root_; }
+  std::string_view string(const FactValue& v) const {
+    return std::string_view(arena_).substr(v.u.span.first, v.u.span.count);
+  }
+  const FactValue* children(const FactValue& v) const { return items_.data() + v.u.span.first; }
+  std::size_t size(const FactValue& v) const { return v.u.span.count; }
+
+  // Building, used by the loaders.
+  FactValue addString(std::string_view s);
+  /// Appends `values` as one contiguous span and returns a value of `kind` over it.
+  FactValue addSpan(FactKind kind, const std::vector<FactValue>& values);
+  void setRoot(FactValue v) { root_ = v; }
+  void shrink() {
+    arena_.shrink_to_fit();
+    items_.shrink_to_fit();
+  }
+
+ private:
+  std::string arena_;
+  std::vector<FactValue> items_;
+  FactValue root_;
+};
+
+/// Days since 1970-01-01 of a valid date, and back.
+std::int64_t daysFromCivil(const Date& d);
+Date civilFromDays(std::int64_t days);
+/// Parses `2026-01-15`, or the date part of an ISO 8601 timestamp such as
+/// `2026-01-15T10:20:00Z`. Returns false, with `why`, for anything else.
+bool parseFactDate(std::string_view s, Date& out, std::string& why);
+
+}  // namespace tenet
