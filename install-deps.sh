@@ -8,7 +8,7 @@ packages=(
   antlr4 libantlr4-runtime-dev
   libfmt-dev libcli11-dev catch2 nlohmann-json3-dev libyaml-cpp-dev
   libcmark-gfm-dev libcmark-gfm-extensions-dev libgit2-dev libsimdjson-dev
-  python3
+  python3 python3-jsonschema
 )
 
 missing=()

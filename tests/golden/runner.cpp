@@ -28,6 +28,8 @@
 
 #include "tenet/diag/Render.h"
 #include "tenet/driver/Compilation.h"
+#include "tenet/analysis/ProseDrift.h"
+#include "tenet/eval/Drift.h"
 
 namespace fs = std::filesystem;
 
@@ -235,6 +237,9 @@ bool textMatches(const tenet::SourceManager& sm, const tenet::Diagnostic& d, con
 }
 
 /// Compiles one case and returns what did not match; empty means it passed.
+/// The date every project case is evaluated as of.
+constexpr tenet::Date kGoldenDate{2026, 11, 22};
+
 std::vector<Finding> runCase(const std::string& path, bool show) {
   std::vector<Finding> findings;
   tenet::CompileOptions opts;
@@ -242,11 +247,17 @@ std::vector<Finding> runCase(const std::string& path, bool show) {
   tenet::Compilation comp(opts);
   try {
     comp.run();
-    // A project case reads its facts files too, relative to its folder.
-    if (std::filesystem::is_directory(path)) {
+    // A project case reads its facts files too, relative to its folder, and
+    // is evaluated as of a fixed date, so that its expectations never age.
+    if (std::filesystem::is_directory(path) && comp.model()) {
       tenet::FactsOptions fo;
       fo.projectRoot = path;
-      comp.loadFacts(fo);
+      auto facts = comp.loadFacts(fo);
+      tenet::DriftOptions drift;
+      drift.asOf = kGoldenDate;
+      tenet::computeDrift(*comp.model(), facts, drift, comp.diagnostics());
+      tenet::checkProseDrift(*comp.model(), comp.sources(), comp.diagnostics());
+      comp.diagnostics().sort(comp.sources());
     }
   } catch (const std::exception& ex) {
     findings.push_back({path, 0, fmt::format("the compiler threw an exception: {}", ex.what())});

@@ -53,9 +53,28 @@ std::string joinControls(const std::vector<CoverageLink>& links, bool withVia) {
 
 }  // namespace
 
-FrameworkCoverage computeCoverage(const Model& model, const CrosswalkGraph& graph, const Framework& target) {
+std::optional<Outcome> implementationStatus(const RequirementCoverage& rc, const DriftReport* drift) {
+  if (!drift || rc.direct.empty()) return std::nullopt;
+  std::map<const Control*, Outcome> outcomes;
+  for (const auto& p : drift->policies)
+    for (const auto& c : p.controls) outcomes[c.result.control] = c.result.outcome;
+  // Worst first: one failing control makes the requirement fail.
+  static const Outcome kOrder[] = {Outcome::Fail, Outcome::Unknown, Outcome::Waived, Outcome::Manual, Outcome::Pass};
+  int worst = 4;
+  for (const auto& l : rc.direct) {
+    auto it = outcomes.find(l.control);
+    if (it == outcomes.end()) continue;
+    for (int k = 0; k < 5; ++k)
+      if (kOrder[k] == it->second) worst = std::min(worst, k);
+  }
+  return kOrder[worst];
+}
+
+FrameworkCoverage computeCoverage(const Model& model, const CrosswalkGraph& graph, const Framework& target,
+                                  const DriftReport* drift) {
   FrameworkCoverage fc;
   fc.framework = &target;
+  fc.drift = drift;
   std::map<const Requirement*, RequirementCoverage> by;
   for (const auto& r : target.requirements) by[r.get()].requirement = r.get();
 
@@ -139,7 +158,8 @@ FrameworkCoverage computeCoverage(const Model& model, const CrosswalkGraph& grap
   return fc;
 }
 
-std::vector<FrameworkCoverage> computeCoverage(const Model& model, const CrosswalkGraph& graph) {
+std::vector<FrameworkCoverage> computeCoverage(const Model& model, const CrosswalkGraph& graph,
+                                               const DriftReport* drift) {
   std::vector<const Framework*> targets = model.projectFrameworks;
   if (targets.empty()) {
     std::set<const Framework*> named;
@@ -152,7 +172,7 @@ std::vector<FrameworkCoverage> computeCoverage(const Model& model, const Crosswa
   std::vector<FrameworkCoverage> out;
   std::set<const Framework*> done;
   for (const Framework* fw : targets)
-    if (done.insert(fw).second) out.push_back(computeCoverage(model, graph, *fw));
+    if (done.insert(fw).second) out.push_back(computeCoverage(model, graph, *fw, drift));
   return out;
 }
 
@@ -170,10 +190,17 @@ Table coverageSummaryTable(const std::vector<FrameworkCoverage>& coverage) {
   for (const auto& fc : coverage) {
     std::size_t total = fc.requirements.size();
     std::size_t inScope = total - fc.count(CoverageState::Excluded);
+    std::string verified = "0 (nothing evaluated yet)";
+    if (fc.drift) {
+      std::size_t passing = 0;
+      for (const auto& rc : fc.requirements)
+        if (rc.state == CoverageState::Direct && implementationStatus(rc, fc.drift) == Outcome::Pass) ++passing;
+      verified = fmt::format("{} of {}", passing, inScope);
+    }
     t.rows.push_back({fc.framework->name, std::to_string(total), std::to_string(fc.count(CoverageState::Excluded)),
                       fmt::format("{} of {}", fc.count(CoverageState::Direct), inScope),
                       std::to_string(fc.count(CoverageState::Full)), std::to_string(fc.count(CoverageState::Partial)),
-                      std::to_string(fc.count(CoverageState::None)), "0 (nothing evaluated yet)"});
+                      std::to_string(fc.count(CoverageState::None)), verified});
   }
   for (const auto& fc : coverage) {
     if (fc.sources.empty()) continue;
@@ -187,9 +214,18 @@ Table coverageSummaryTable(const std::vector<FrameworkCoverage>& coverage) {
         fc.framework->name, from, fc.countThroughCrosswalks(CoverageState::Full), inScope,
         fc.countThroughCrosswalks(CoverageState::Partial), fc.countThroughCrosswalks(CoverageState::None)));
   }
-  t.notes.push_back(
-      "Coverage is declared, not verified: it counts the controls that claim each requirement. Whether those "
-      "controls are practised is shown once their expectations are evaluated against facts.");
+  const DriftReport* drift = coverage.empty() ? nullptr : coverage.front().drift;
+  if (drift) {
+    t.notes.push_back(fmt::format(
+        "Verified counts the requirements whose controls all pass against the facts as of {:04}-{:02}-{:02}; a "
+        "control that is unknown, manual or waived is not counted as verified.",
+        drift->asOf.year, drift->asOf.month, drift->asOf.day));
+  } else {
+    t.notes.push_back(
+        "Coverage is declared, not verified: it counts the controls that claim each requirement. Whether those "
+        "controls are practised is shown once their expectations are evaluated against facts (--as-of or "
+        "--evaluate).");
+  }
   return t;
 }
 
@@ -204,6 +240,7 @@ Table coverageTable(const FrameworkCoverage& fc) {
     std::string status = rc.state == CoverageState::Excluded ? "excluded"
                          : rc.state == CoverageState::None   ? "none"
                                                              : "declared";
+    if (auto o = implementationStatus(rc, fc.drift)) status = std::string(outcomeName(*o));
     std::string note;
     if (rc.exclusion) note = "excluded: " + rc.exclusion->reason.value;
     else if (!rc.direct.empty() && !rc.direct.front().path.empty()) note = "mapped " + rc.direct.front().path;
@@ -335,12 +372,26 @@ Table soaTable(const FrameworkCoverage& fc) {
       justification = "Applicable, but no control implements it yet.";
     }
     std::string status = rc.direct.empty() ? "not implemented" : "declared (not yet verified)";
+    if (auto o = implementationStatus(rc, fc.drift)) {
+      switch (*o) {
+        case Outcome::Pass: status = "implemented: its controls pass"; break;
+        case Outcome::Fail: status = "implemented, but a control fails"; break;
+        case Outcome::Unknown: status = "implemented, not verifiable: a control is unknown"; break;
+        case Outcome::Manual: status = "implemented, checked by people (manual)"; break;
+        case Outcome::Waived: status = "implemented, a failure is waived by an exception"; break;
+      }
+    }
     t.rows.push_back({rc.requirement->id, rc.requirement->title, "Yes", justification, joinControls(rc.direct, false),
                       status});
   }
   t.notes.push_back(fmt::format("{} Annex A controls: {} applicable ({} with controls, {} without), {} excluded.",
                                 applicable + excluded, applicable, implemented, applicable - implemented, excluded));
-  t.notes.push_back("Implementation status is declared until the controls' expectations are evaluated against facts.");
+  if (fc.drift)
+    t.notes.push_back(fmt::format("Implementation status as evaluated against the facts as of {:04}-{:02}-{:02}.",
+                                  fc.drift->asOf.year, fc.drift->asOf.month, fc.drift->asOf.day));
+  else
+    t.notes.push_back("Implementation status is declared until the controls' expectations are evaluated against "
+                      "facts (--as-of or --evaluate).");
   return t;
 }
 

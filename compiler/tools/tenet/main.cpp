@@ -4,12 +4,17 @@
 
 #include <CLI/CLI.hpp>
 #include <cstdlib>
+#include <ctime>
+#include <filesystem>
 #include <iostream>
 #include <optional>
 
 #include "tenet/analysis/Coverage.h"
+#include "tenet/analysis/ProseDrift.h"
 #include "tenet/diag/Render.h"
 #include "tenet/driver/Compilation.h"
+#include "tenet/emit/DriftReport.h"
+#include "tenet/facts/FactStore.h"
 
 #ifndef TENET_VERSION
 #define TENET_VERSION "0.0.0"
@@ -69,6 +74,35 @@ int runCheck(const std::vector<std::string>& paths, const std::string& format, c
   return diags.hasErrors() ? kExitFindings : kExitOk;
 }
 
+/// Today's date in UTC, the default evaluation date.
+tenet::Date todayUtc() {
+  std::time_t now = std::time(nullptr);
+  std::tm tm{};
+  gmtime_r(&now, &tm);
+  return tenet::Date{tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday};
+}
+
+/// Parses --as-of; an empty text means today. Reports a bad date itself.
+std::optional<tenet::Date> parseAsOf(const std::string& text) {
+  if (text.empty()) return todayUtc();
+  tenet::Date d;
+  std::string why;
+  if (text.size() != 10 || !tenet::parseFactDate(text, d, why)) {
+    std::cerr << "tenet: error: --as-of takes a date such as 2026-11-22" << (why.empty() ? "" : ": " + why) << '\n';
+    return std::nullopt;
+  }
+  return d;
+}
+
+/// The folder `source` paths are relative to: the folder given, the folder
+/// of the file given, or the current folder.
+std::string projectRoot(const std::vector<std::string>& paths) {
+  if (paths.empty()) return ".";
+  std::filesystem::path p(paths.front());
+  std::string root = std::filesystem::is_directory(p) ? p.string() : p.parent_path().string();
+  return root.empty() ? "." : root;
+}
+
 struct ProjectArgs {
   std::vector<std::string> paths;
   std::string stdlib;
@@ -116,6 +150,47 @@ const tenet::Framework* findFramework(const tenet::Model& m, const std::string& 
   return nullptr;
 }
 
+struct EvalArgs {
+  bool evaluate = false;
+  std::string asOf;
+  std::string factsDir;
+};
+
+/// Evaluates the facts for a report when asked (--evaluate or --as-of).
+/// Problems in the facts go to stderr with the project's other diagnostics.
+std::optional<tenet::DriftReport> evaluateForReport(tenet::Compilation& comp, const ProjectArgs& project,
+                                                    const EvalArgs& args, int& exitCode) {
+  if (!args.evaluate && args.asOf.empty() && args.factsDir.empty()) return std::nullopt;
+  auto asOf = parseAsOf(args.asOf);
+  if (!asOf) {
+    exitCode = kExitUsage;
+    return std::nullopt;
+  }
+  tenet::FactsOptions fo;
+  fo.projectRoot = projectRoot(project.paths);
+  if (!args.factsDir.empty()) fo.factsDir = args.factsDir;
+  std::size_t before = comp.diagnostics().all().size();
+  auto facts = comp.loadFacts(fo);
+  tenet::DriftOptions d;
+  d.asOf = *asOf;
+  tenet::DriftReport report = tenet::computeDrift(*comp.model(), facts, d, comp.diagnostics());
+  if (comp.diagnostics().all().size() > before) {
+    comp.diagnostics().sort(comp.sources());
+    tenet::TextRenderOptions ro;
+    ro.color = useColor(project.color, STDERR_FILENO);
+    tenet::renderTextAll(std::cerr, comp.sources(), comp.diagnostics(), ro);
+  }
+  return report;
+}
+
+void addEvalOptions(CLI::App* cmd, EvalArgs& args) {
+  cmd->add_flag("--evaluate", args.evaluate,
+                "Evaluate the controls against the facts (as of today) and report their status from it.");
+  cmd->add_option("--as-of", args.asOf, "Evaluate as of this date (YYYY-MM-DD); implies --evaluate.");
+  cmd->add_option("--facts-dir", args.factsDir,
+                  "Read each facts file from this folder (by file name); implies --evaluate.");
+}
+
 int emit(const std::vector<tenet::Table>& tables, const std::string& format) {
   tenet::renderTables(std::cout, tables, *tenet::parseTableFormat(format));
   std::cout.flush();
@@ -141,20 +216,23 @@ int runCrosswalk(const std::string& from, const std::string& to, bool matrix, co
 }
 
 int runCoverage(const std::vector<std::string>& frameworks, bool summaryOnly, const std::string& format,
-                const ProjectArgs& args) {
+                const ProjectArgs& args, const EvalArgs& evalArgs) {
   int code = kExitOk;
   auto comp = loadForReport(args, false, code);
   if (!comp) return code;
+  auto drift = evaluateForReport(*comp, args, evalArgs, code);
+  if (code != kExitOk) return code;
+  const tenet::DriftReport* report = drift ? &*drift : nullptr;
   const tenet::Model& m = *comp->model();
   tenet::CrosswalkGraph graph(m);
   std::vector<tenet::FrameworkCoverage> coverage;
   if (frameworks.empty()) {
-    coverage = tenet::computeCoverage(m, graph);
+    coverage = tenet::computeCoverage(m, graph, report);
   } else {
     for (const auto& name : frameworks) {
       const tenet::Framework* fw = findFramework(m, name);
       if (!fw) return kExitUsage;
-      coverage.push_back(tenet::computeCoverage(m, graph, *fw));
+      coverage.push_back(tenet::computeCoverage(m, graph, *fw, report));
     }
   }
   if (coverage.empty()) {
@@ -168,15 +246,72 @@ int runCoverage(const std::vector<std::string>& frameworks, bool summaryOnly, co
   return emit(tables, format);
 }
 
-int runSoa(const std::string& format, const ProjectArgs& args) {
+int runSoa(const std::string& format, const ProjectArgs& args, const EvalArgs& evalArgs) {
   int code = kExitOk;
   auto comp = loadForReport(args, false, code);
   if (!comp) return code;
+  auto drift = evaluateForReport(*comp, args, evalArgs, code);
+  if (code != kExitOk) return code;
   const tenet::Model& m = *comp->model();
   const tenet::Framework* iso = findFramework(m, "iso27001");
   if (!iso) return kExitUsage;
   tenet::CrosswalkGraph graph(m);
-  return emit({tenet::soaTable(tenet::computeCoverage(m, graph, *iso))}, format);
+  return emit({tenet::soaTable(tenet::computeCoverage(m, graph, *iso, drift ? &*drift : nullptr))}, format);
+}
+
+struct DriftArgs {
+  ProjectArgs project;
+  std::string asOf;
+  std::string factsDir;
+  std::string format = "text";
+  std::string failOn = "fail";
+};
+
+int runDrift(const DriftArgs& args) {
+  auto asOfDate = parseAsOf(args.asOf);
+  if (!asOfDate) return kExitUsage;
+  tenet::Date asOf = *asOfDate;
+  tenet::CompileOptions opts;
+  opts.paths = args.project.paths;
+  if (!args.project.stdlib.empty()) opts.stdlibDir = args.project.stdlib;
+  tenet::Compilation comp(std::move(opts));
+  comp.run();
+  auto format = *tenet::parseDriftFormat(args.format);
+  bool color = useColor(args.project.color);
+  auto problemsOnly = [&]() {
+    tenet::TextRenderOptions ro;
+    ro.color = useColor(args.project.color, STDERR_FILENO);
+    tenet::renderTextAll(std::cerr, comp.sources(), comp.diagnostics(), ro);
+  };
+  if (comp.inputFailed() || comp.diagnostics().hasErrors() || !comp.model()) {
+    problemsOnly();
+    std::cerr << "tenet: the project has errors; fix them first (see 'tenet check').\n";
+    return kExitUsage;
+  }
+  // `source` paths are relative to the project: the folder given, or the
+  // folder of the file given, or the current folder.
+  tenet::FactsOptions fo;
+  fo.projectRoot = projectRoot(args.project.paths);
+  if (!args.factsDir.empty()) fo.factsDir = args.factsDir;
+  std::size_t before = comp.diagnostics().errorCount();
+  auto facts = comp.loadFacts(fo);
+  bool factsFailed = comp.diagnostics().errorCount() > before;
+  tenet::DriftOptions dopts;
+  dopts.asOf = asOf;
+  std::size_t beforeDrift = comp.diagnostics().errorCount();
+  tenet::DriftReport report = tenet::computeDrift(*comp.model(), facts, dopts, comp.diagnostics());
+  tenet::checkProseDrift(*comp.model(), comp.sources(), comp.diagnostics());
+  bool exceptionErrors = comp.diagnostics().errorCount() > beforeDrift;
+  comp.diagnostics().sort(comp.sources());
+  tenet::DriftRenderOptions ro;
+  ro.color = color;
+  ro.toolVersion = TENET_VERSION;
+  tenet::renderDrift(std::cout, report, comp.sources(), comp.diagnostics(), format, ro);
+  std::cout.flush();
+  if (factsFailed) return kExitUsage;
+  if (report.summary.fail > 0 || exceptionErrors) return kExitFindings;
+  if (args.failOn == "unknown" && report.summary.unknown > 0) return kExitFindings;
+  return kExitOk;
 }
 
 }  // namespace
@@ -190,8 +325,9 @@ int main(int argc, char** argv) {
   app.set_version_flag("--version", std::string("tenet ") + TENET_VERSION);
   app.require_subcommand(1);
   app.footer(
-      "Exit codes: 0 when nothing is wrong, 1 when problems were found in the policies,\n"
-      "2 when the command was used wrongly or a file or folder could not be read.\n"
+      "Exit codes: 0 when nothing is wrong, 1 when problems were found in the policies (for\n"
+      "drift: when controls fail), 2 when the command was used wrongly or an input could not be\n"
+      "read or used (for drift: also a project with errors, or a facts file that does not fit).\n"
       "Run 'tenet COMMAND --help' for the options of one command.");
 
   std::vector<std::string> paths;
@@ -264,6 +400,8 @@ int main(int argc, char** argv) {
       ->check(CLI::IsMember(kReportFormats))
       ->capture_default_str();
   addProjectOptions(coverage, covArgs, "Files or folders of the project. Default: the current folder.");
+  EvalArgs covEval;
+  addEvalOptions(coverage, covEval);
 
   std::string soaFormat = "text";
   ProjectArgs soaArgs;
@@ -276,6 +414,29 @@ int main(int argc, char** argv) {
       ->check(CLI::IsMember(kReportFormats))
       ->capture_default_str();
   addProjectOptions(soa, soaArgs, "Files or folders of the project. Default: the current folder.");
+  EvalArgs soaEval;
+  addEvalOptions(soa, soaEval);
+
+  DriftArgs driftArgs;
+  auto* drift = app.add_subcommand(
+      "drift",
+      "Compare what the policies say with what the facts show: evaluate every control's\n"
+      "expectations and evidence against the facts files your collectors export, apply\n"
+      "exceptions, and report each control as pass, fail (naming what failed), unknown\n"
+      "(a fact or file is missing, or nothing was there to check), manual or waived.");
+  drift->add_option("--as-of", driftArgs.asOf,
+                    "Evaluate as of this date (YYYY-MM-DD), so results can be reproduced. Default: today (UTC).");
+  drift->add_option("--facts-dir", driftArgs.factsDir,
+                    "Read each facts file from this folder (by file name) instead of its 'source' path.");
+  drift->add_option("--format", driftArgs.format,
+                    "text for people, json for programs, sarif for code scanning, github for workflow annotations.")
+      ->check(CLI::IsMember({"text", "json", "sarif", "github"}))
+      ->capture_default_str();
+  drift->add_option("--fail-on", driftArgs.failOn,
+                    "What makes the exit code 1: 'fail' (failing controls) or 'unknown' (unknown ones too).")
+      ->check(CLI::IsMember({"fail", "unknown"}))
+      ->capture_default_str();
+  addProjectOptions(drift, driftArgs.project, "Files or folders of the project. Default: the current folder.");
 
   try {
     app.parse(argc, argv);
@@ -311,8 +472,9 @@ int main(int argc, char** argv) {
   try {
     if (check->parsed()) return runCheck(paths, format, stdlib, color);
     if (crosswalk->parsed()) return runCrosswalk(cwFrom, cwTo, cwMatrix, cwFormat, cwArgs);
-    if (coverage->parsed()) return runCoverage(covFrameworks, covSummary, covFormat, covArgs);
-    if (soa->parsed()) return runSoa(soaFormat, soaArgs);
+    if (coverage->parsed()) return runCoverage(covFrameworks, covSummary, covFormat, covArgs, covEval);
+    if (soa->parsed()) return runSoa(soaFormat, soaArgs, soaEval);
+    if (drift->parsed()) return runDrift(driftArgs);
   } catch (const std::exception& e) {
     std::cerr << "tenet: error: " << e.what() << '\n';
     return kExitUsage;

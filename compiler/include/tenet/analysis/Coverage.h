@@ -9,6 +9,7 @@
 
 #include "tenet/analysis/Crosswalk.h"
 #include "tenet/emit/Table.h"
+#include "tenet/eval/Drift.h"
 
 namespace tenet {
 
@@ -45,6 +46,8 @@ struct RequirementCoverage {
 
 struct FrameworkCoverage {
   const Framework* framework = nullptr;
+  /// Outcomes of the controls when facts were evaluated; null when not.
+  const DriftReport* drift = nullptr;
   std::vector<RequirementCoverage> requirements;  ///< in catalogue order
   std::vector<const Framework*> sources;          ///< frameworks whose controls reach this one
   std::size_t count(CoverageState s) const;
@@ -53,8 +56,15 @@ struct FrameworkCoverage {
 
 /// Coverage of every framework the project targets (its `frameworks`
 /// list, or else every framework a control names).
-std::vector<FrameworkCoverage> computeCoverage(const Model& model, const CrosswalkGraph& graph);
-FrameworkCoverage computeCoverage(const Model& model, const CrosswalkGraph& graph, const Framework& target);
+std::vector<FrameworkCoverage> computeCoverage(const Model& model, const CrosswalkGraph& graph,
+                                               const DriftReport* drift = nullptr);
+FrameworkCoverage computeCoverage(const Model& model, const CrosswalkGraph& graph, const Framework& target,
+                                  const DriftReport* drift = nullptr);
+
+/// The status of the controls that implement a requirement directly: the
+/// worst of their outcomes (fail, then unknown, then waived, then manual),
+/// pass only when every one passes; nullopt when nothing was evaluated.
+std::optional<Outcome> implementationStatus(const RequirementCoverage& rc, const DriftReport* drift);
 
 /// Report tables. Until facts are evaluated, every control's status is
 /// "declared": the tables say so and never count it as verified.

@@ -1,0 +1,107 @@
+// The drift report: evaluation of every control, exceptions and review dates.
+#include "tenet/eval/Drift.h"
+
+#include <fmt/format.h>
+
+namespace tenet {
+
+std::string ControlDrift::id() const {
+  return result.control->policy->decl->name.name + "." + result.control->decl->name.name;
+}
+
+namespace {
+
+const Property* property(const std::vector<Property>& props, std::string_view key) {
+  for (const auto& p : props)
+    if (p.key.name == key) return &p;
+  return nullptr;
+}
+
+std::string dateText(const Date& d) { return fmt::format("{:04}-{:02}-{:02}", d.year, d.month, d.day); }
+
+Date addMonths(const Date& d, std::int64_t months) {
+  std::int64_t total = static_cast<std::int64_t>(d.year) * 12 + (d.month - 1) + months;
+  Date r{static_cast<int>(total / 12), static_cast<int>(total % 12) + 1, d.day};
+  Date next = r.month == 12 ? Date{r.year + 1, 1, 1} : Date{r.year, r.month + 1, 1};
+  int last = static_cast<int>(daysFromCivil(next) - daysFromCivil(Date{r.year, r.month, 1}));
+  r.day = std::min(r.day, last);
+  return r;
+}
+
+Date addDuration(const Date& d, const Duration& dur) {
+  switch (dur.unit) {
+    case DurationUnit::Day: return civilFromDays(daysFromCivil(d) + dur.amount);
+    case DurationUnit::Week: return civilFromDays(daysFromCivil(d) + 7 * dur.amount);
+    case DurationUnit::Month: return addMonths(d, dur.amount);
+    case DurationUnit::Year: return addMonths(d, 12 * dur.amount);
+  }
+  return d;
+}
+
+}  // namespace
+
+DriftReport computeDrift(const Model& model, const std::map<std::string, LoadedFacts>& facts,
+                         const DriftOptions& options, DiagnosticEngine& diags) {
+  DriftReport report;
+  report.asOf = options.asOf;
+  EvalOptions eval = options.eval;
+  eval.today = options.asOf;
+  Evaluator evaluator(model, facts, eval);
+  std::int64_t today = daysFromCivil(options.asOf);
+
+  // Valid waivers by control. An expired or unapproved exception waives nothing.
+  std::map<const Control*, const Exception*> waivers;
+  for (const auto& [name, ex] : model.exceptions) {
+    if (!ex->waives) continue;
+    const Property* expires = property(ex->decl->properties, "expires");
+    if (!ex->approver) {
+      diags.report(DiagCode::ExceptionNotApproved, ex->decl->name.range, name);
+      continue;
+    }
+    if (expires && expires->value->kind == ExprKind::Date && daysFromCivil(expires->value->dateValue) < today) {
+      diags.report(DiagCode::ExceptionExpired, expires->value->range, name, dateText(expires->value->dateValue),
+                   ex->waives->policy->decl->name.name + "." + ex->waives->decl->name.name)
+          .withHelp("renew it with a new expiry date and approval, or fix the control and remove the exception");
+      continue;
+    }
+    waivers.emplace(ex->waives, ex.get());
+  }
+
+  for (const auto& [name, policy] : model.policies) {
+    PolicyDrift pd;
+    pd.policy = policy.get();
+    const Property* effective = property(policy->decl->properties, "effective");
+    const Property* review = property(policy->decl->properties, "review");
+    if (effective && review && effective->value->kind == ExprKind::Date && review->value->kind == ExprKind::Cadence &&
+        review->value->durationValue.amount > 0) {
+      pd.nextReview = addDuration(effective->value->dateValue, review->value->durationValue);
+      std::int64_t late = today - daysFromCivil(*pd.nextReview);
+      if (late > 0) {
+        pd.reviewOverdue = true;
+        diags.report(DiagCode::ReviewOverdue, review->range, name, dateText(*pd.nextReview),
+                     fmt::format("{} day{}", late, late == 1 ? "" : "s"))
+            .withHelp("review the policy, then record it with a new version and effective date");
+      }
+    }
+    for (const auto& control : policy->controls) {
+      ControlDrift cd;
+      cd.result = evaluator.evaluate(*control);
+      if (auto w = waivers.find(control.get()); w != waivers.end()) {
+        cd.waivedBy = w->second;
+        if (cd.result.outcome == Outcome::Fail) cd.result.outcome = Outcome::Waived;
+      }
+      switch (cd.result.outcome) {
+        case Outcome::Pass: ++report.summary.pass; break;
+        case Outcome::Fail: ++report.summary.fail; break;
+        case Outcome::Unknown: ++report.summary.unknown; break;
+        case Outcome::Manual: ++report.summary.manual; break;
+        case Outcome::Waived: ++report.summary.waived; break;
+      }
+      pd.controls.push_back(std::move(cd));
+    }
+    report.policies.push_back(std::move(pd));
+  }
+  return report;
+}
+
+}  // namespace tenet
