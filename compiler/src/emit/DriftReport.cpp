@@ -83,6 +83,9 @@ std::string summarySentence(const DriftSummary& s) {
   std::size_t total = s.pass + s.fail + s.unknown + s.manual + s.waived;
   std::string line = fmt::format("{}: {} pass, {} fail, {} unknown, {} manual, {} waived.",
                                  plural(total, "control", "controls"), s.pass, s.fail, s.unknown, s.manual, s.waived);
+  if (s.hasBaseline)
+    line += fmt::format(" Of the failures, {} {} new since the baseline and {} already failed there.",
+                        s.newFailures(), s.newFailures() == 1 ? "is" : "are", s.knownFailures);
   // A waived control was evaluated (it failed); only manual ones were not.
   if (s.pass + s.fail + s.unknown + s.waived == 0)
     line += total == 0 ? " Nothing was evaluated: the project has no controls."
@@ -252,6 +255,7 @@ void renderTextReport(std::ostream& out, const DriftReport& report, const Source
       out << "  " << (o.color ? outcomeColor(outcome) : "") << word << (o.color ? reset : "")
           << std::string(9 - word.size(), ' ') << c.id();
       if (auto t = titleOf(c.result.control->decl->title)) out << "  " << sanitize(*t, false);
+      if (c.inBaseline) out << "  (already failing in the baseline)";
       out << '\n';
 
       if (outcome == Outcome::Waived && c.waivedBy) {
@@ -349,6 +353,7 @@ void renderJsonReport(std::ostream& out, const DriftReport& report, const Source
       jc["title"] = optionalText(titleOf(c.result.control->decl->title));
       jc["outcome"] = outcomeName(c.result.outcome);
       jc["waivedBy"] = c.waivedBy ? Json(c.waivedBy->decl->name.name) : Json(nullptr);
+      if (report.summary.hasBaseline) jc["inBaseline"] = c.inBaseline;
       Json expects = Json::array();
       for (const auto& e : c.result.expects) {
         Json je;
@@ -468,6 +473,7 @@ struct SarifResult {
   Json relatedLocations;
   Json suppressions;
   Json properties;
+  std::string baselineState;  ///< "new" or "unchanged" when a baseline was given
 };
 
 const char* sarifLevel(Severity s) {
@@ -500,6 +506,7 @@ void renderSarifReport(std::ostream& out, const DriftReport& report, const Sourc
     res.key = f.control->id() + '\x1f' + std::string(sm.text(f.range()));
     if (f.kind == Kind::ExpectFail || f.kind == Kind::ExpectUnknown) res.key += '\x1f' + join(detailLines(f), "\n");
     res.properties = {{"control", f.control->id()}};
+    if (report.summary.hasBaseline) res.baselineState = f.control->inBaseline ? "unchanged" : "new";
     if (f.expect && f.kind == Kind::ExpectFail) res.properties["failureCount"] = f.expect->failureCount;
     if (f.waived && f.control->waivedBy) {
       const std::string& ex = f.control->waivedBy->decl->name.name;
@@ -594,6 +601,7 @@ void renderSarifReport(std::ostream& out, const DriftReport& report, const Sourc
     j["ruleId"] = r.ruleId;
     j["ruleIndex"] = ruleIndex.at(r.ruleId);
     j["level"] = r.level;
+    if (!r.baselineState.empty()) j["baselineState"] = r.baselineState;
     j["message"] = {{"text", r.message}};
     j["locations"] = Json::array({sarifLocation(r.at)});
     if (!r.relatedLocations.is_null() && !r.relatedLocations.empty()) j["relatedLocations"] = r.relatedLocations;

@@ -40,6 +40,16 @@ Date addDuration(const Date& d, const Duration& dur) {
 
 }  // namespace
 
+void applyBaseline(DriftReport& report, const std::set<std::string>& failedBefore) {
+  report.summary.hasBaseline = true;
+  report.summary.knownFailures = 0;
+  for (auto& p : report.policies)
+    for (auto& c : p.controls) {
+      c.inBaseline = c.result.outcome == Outcome::Fail && failedBefore.count(c.id());
+      if (c.inBaseline) ++report.summary.knownFailures;
+    }
+}
+
 DriftReport computeDrift(const Model& model, const std::map<std::string, LoadedFacts>& facts,
                          const DriftOptions& options, DiagnosticEngine& diags) {
   DriftReport report;

@@ -7,7 +7,10 @@
 #include <ctime>
 #include <filesystem>
 #include <iostream>
+#include <fstream>
+#include <nlohmann/json.hpp>
 #include <optional>
+#include <set>
 
 #include "tenet/analysis/Coverage.h"
 #include "tenet/analysis/ProseDrift.h"
@@ -265,7 +268,29 @@ struct DriftArgs {
   std::string factsDir;
   std::string format = "text";
   std::string failOn = "fail";
+  std::string baseline;
 };
+
+/// The ids of the controls that failed in a JSON report of `tenet drift`.
+std::optional<std::set<std::string>> readBaseline(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) {
+    std::cerr << "tenet: error: cannot read the baseline '" << path << "'\n";
+    return std::nullopt;
+  }
+  nlohmann::json doc = nlohmann::json::parse(in, nullptr, false);
+  if (doc.is_discarded() || !doc.is_object() || !doc.contains("policies") || !doc["policies"].is_array()) {
+    std::cerr << "tenet: error: '" << path << "' is not a report of 'tenet drift --format json'\n";
+    return std::nullopt;
+  }
+  std::set<std::string> failed;
+  for (const auto& p : doc["policies"])
+    if (p.is_object() && p.contains("controls") && p["controls"].is_array())
+      for (const auto& c : p["controls"])
+        if (c.is_object() && c.value("outcome", "") == "fail" && c.contains("id") && c["id"].is_string())
+          failed.insert(c["id"].get<std::string>());
+  return failed;
+}
 
 int runDrift(const DriftArgs& args) {
   auto asOfDate = parseAsOf(args.asOf);
@@ -301,6 +326,11 @@ int runDrift(const DriftArgs& args) {
   std::size_t beforeDrift = comp.diagnostics().errorCount();
   tenet::DriftReport report = tenet::computeDrift(*comp.model(), facts, dopts, comp.diagnostics());
   tenet::checkProseDrift(*comp.model(), comp.sources(), comp.diagnostics());
+  if (!args.baseline.empty()) {
+    auto failedBefore = readBaseline(args.baseline);
+    if (!failedBefore) return kExitUsage;
+    tenet::applyBaseline(report, *failedBefore);
+  }
   bool exceptionErrors = comp.diagnostics().errorCount() > beforeDrift;
   comp.diagnostics().sort(comp.sources());
   tenet::DriftRenderOptions ro;
@@ -309,7 +339,7 @@ int runDrift(const DriftArgs& args) {
   tenet::renderDrift(std::cout, report, comp.sources(), comp.diagnostics(), format, ro);
   std::cout.flush();
   if (factsFailed) return kExitUsage;
-  if (report.summary.fail > 0 || exceptionErrors) return kExitFindings;
+  if (report.summary.newFailures() > 0 || exceptionErrors) return kExitFindings;
   if (args.failOn == "unknown" && report.summary.unknown > 0) return kExitFindings;
   return kExitOk;
 }
@@ -436,6 +466,9 @@ int main(int argc, char** argv) {
                     "What makes the exit code 1: 'fail' (failing controls) or 'unknown' (unknown ones too).")
       ->check(CLI::IsMember({"fail", "unknown"}))
       ->capture_default_str();
+  drift->add_option("--baseline", driftArgs.baseline,
+                    "A previous report (--format json): controls that already failed there are shown but\n"
+                    "do not fail the run, so a team can adopt Tenet on a repository that already drifts.");
   addProjectOptions(drift, driftArgs.project, "Files or folders of the project. Default: the current folder.");
 
   try {

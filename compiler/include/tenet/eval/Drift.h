@@ -5,6 +5,7 @@
 #pragma once
 
 #include <map>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -15,6 +16,7 @@ namespace tenet {
 struct ControlDrift {
   ControlResult result;             ///< outcome after exceptions: a valid waiver turns fail into waived
   const Exception* waivedBy = nullptr;
+  bool inBaseline = false;          ///< it fails, and already failed in the baseline report
   std::string id() const;           ///< `access_control.mfa`
 };
 
@@ -27,6 +29,9 @@ struct PolicyDrift {
 
 struct DriftSummary {
   std::size_t pass = 0, fail = 0, unknown = 0, manual = 0, waived = 0;
+  std::size_t knownFailures = 0;  ///< of `fail`, those that already failed in the baseline
+  bool hasBaseline = false;
+  std::size_t newFailures() const { return fail - knownFailures; }
 };
 
 struct DriftReport {
@@ -39,6 +44,10 @@ struct DriftOptions {
   Date asOf;
   EvalOptions eval;
 };
+
+/// Marks the failing controls that already failed in a previous report (the
+/// ids of its failing controls), so that only new failures fail a build.
+void applyBaseline(DriftReport& report, const std::set<std::string>& failedBefore);
 
 /// Evaluates every control. Exceptions are applied (an expired one is
 /// reported as an error and waives nothing), overdue policy reviews are
