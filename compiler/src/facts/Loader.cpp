@@ -442,6 +442,9 @@ LoadedFacts loadParsed(const Facts& facts, const std::string& path, std::string_
       JsonLoader loader(text.data(), *store, rep);
       loader.load(v, facts.type, where, nullptr, root);
     }
+  } else if (auto bad = findInvalidUtf8(text)) {
+    // yaml-cpp does not check the encoding; simdjson does for JSON.
+    rep.at(*bad, 1, DiagCode::FactsNotYaml, "it is not UTF-8 text");
   } else {
     try {
       YAML::Node doc = YAML::Load(std::string(text));

@@ -160,6 +160,10 @@ TEST_CASE("malformed JSON and YAML are reported with a location", "[facts]") {
   REQUIRE(!y->diags.all().empty());
   CHECK(y->diags.all()[0].name() == "facts-not-yaml");
   CHECK(y->sm.lineCol(y->diags.all()[0].range.file, y->diags.all()[0].range.begin).line >= 1);
+  auto u = load("okta.yaml", "exported_at: 2026-11-20\nenforced: \xff\n");
+  REQUIRE(codesOf(u->diags) == std::vector<std::string>{"facts-not-yaml"});
+  CHECK(u->diags.all()[0].message == "this facts file is not valid YAML: it is not UTF-8 text");
+  CHECK(u->sm.lineCol(u->diags.all()[0].range.file, u->diags.all()[0].range.begin).line == 2);
   auto e = load("okta.json", "");
   CHECK(codesOf(e->diags) == std::vector<std::string>{"facts-not-json"});
 }
