@@ -339,6 +339,10 @@ void renderJsonReport(std::ostream& out, const DriftReport& report, const Source
                     {"unknown", s.unknown},
                     {"manual", s.manual},
                     {"waived", s.waived}};
+  if (s.hasBaseline) {
+    doc["summary"]["newFailures"] = s.newFailures();
+    doc["summary"]["knownFailures"] = s.knownFailures;
+  }
   Json policies = Json::array();
   for (const auto& p : report.policies) {
     Json jp;

@@ -126,6 +126,11 @@ class Run {
       return r;
     }
     std::int64_t age = today_ - v.i;
+    if (age < 0) {  // a date after the evaluation date: a clock or an export is wrong
+      r.outcome = Outcome::Unknown;
+      r.detail = fmt::format("the evidence is dated {}, after the evaluation date", dateText(v.i));
+      return r;
+    }
     if (e.freshWithin) {
       std::int64_t window = days(*e.freshWithin);
       if (age > window) {

@@ -58,6 +58,9 @@ std::string expectedText(const Type* t) {
   return s;
 }
 
+/// The facts block a value path starts with: `okta` of `okta.users[3]`.
+std::string factsName(const std::string& where) { return where.substr(0, where.find_first_of(".[")); }
+
 /// Durations in facts are written as in Tenet: "30 days", "3 months".
 bool parseFactDuration(std::string_view s, std::int64_t& packed) {
   std::size_t i = 0;
@@ -153,7 +156,7 @@ bool storeScalar(const Scalar& sc, const Type* t, const std::string& where, cons
       Date date;
       std::string why;
       if (!parseFactDate(sc.s, date, why)) {
-        if (auto* d = rep.at(offset, length, DiagCode::FactsInvalidDate, "\"" + std::string(sc.s) + "\"", why))
+        if (auto* d = rep.at(offset, length, DiagCode::FactsInvalidDate, where, std::string(sc.s), why))
           if (decl) d->note("declared as a date in the schema here", decl->range);
         return false;
       }
@@ -208,7 +211,7 @@ class JsonLoader {
         if (err == simdjson::NO_SUCH_FIELD) {
           if (f.type->optional) continue;
           ok = false;
-          if (auto* d = rep_.at(at, 1, DiagCode::FactsMissingField, where, f.name, where))
+          if (auto* d = rep_.at(at, 1, DiagCode::FactsMissingField, where, f.name, factsName(where)))
             d->note("declared in the schema here", f.range)
                 .withHelp("if exports may leave it out, declare it optional: " + f.name + ": " + spell(f.type) + "?");
           continue;
@@ -333,7 +336,7 @@ class YamlLoader {
         if (!fv.IsDefined()) {
           if (f.type->optional) continue;
           ok = false;
-          if (auto* d = rep_.at(at, 1, DiagCode::FactsMissingField, where, f.name, where))
+          if (auto* d = rep_.at(at, 1, DiagCode::FactsMissingField, where, f.name, factsName(where)))
             d->note("declared in the schema here", f.range)
                 .withHelp("if exports may leave it out, declare it optional: " + f.name + ": " + spell(f.type) + "?");
           continue;

@@ -169,19 +169,30 @@ std::optional<tenet::DriftReport> evaluateForReport(tenet::Compilation& comp, co
     exitCode = kExitUsage;
     return std::nullopt;
   }
+  if (!args.factsDir.empty() && !std::filesystem::is_directory(args.factsDir)) {
+    std::cerr << "tenet: error: the facts folder '" << args.factsDir << "' does not exist\n";
+    exitCode = kExitUsage;
+    return std::nullopt;
+  }
   tenet::FactsOptions fo;
   fo.projectRoot = projectRoot(project.paths);
   if (!args.factsDir.empty()) fo.factsDir = args.factsDir;
   std::size_t before = comp.diagnostics().all().size();
+  std::size_t errorsBefore = comp.diagnostics().errorCount();
   auto facts = comp.loadFacts(fo);
+  bool factsFailed = comp.diagnostics().errorCount() > errorsBefore;
   tenet::DriftOptions d;
   d.asOf = *asOf;
   tenet::DriftReport report = tenet::computeDrift(*comp.model(), facts, d, comp.diagnostics());
-  if (comp.diagnostics().all().size() > before) {
-    comp.diagnostics().sort(comp.sources());
-    tenet::TextRenderOptions ro;
-    ro.color = useColor(project.color, STDERR_FILENO);
-    tenet::renderTextAll(std::cerr, comp.sources(), comp.diagnostics(), ro);
+  // Only what evaluating added: the project's own problems were printed already.
+  tenet::TextRenderOptions ro;
+  ro.color = useColor(project.color, STDERR_FILENO);
+  for (std::size_t k = before; k < comp.diagnostics().all().size(); ++k)
+    tenet::renderText(std::cerr, comp.sources(), comp.diagnostics().all()[k], ro);
+  if (factsFailed) {
+    std::cerr << "tenet: a facts file could not be used; fix it first (see 'tenet drift').\n";
+    exitCode = kExitUsage;
+    return std::nullopt;
   }
   return report;
 }
@@ -296,6 +307,10 @@ int runDrift(const DriftArgs& args) {
   auto asOfDate = parseAsOf(args.asOf);
   if (!asOfDate) return kExitUsage;
   tenet::Date asOf = *asOfDate;
+  if (!args.factsDir.empty() && !std::filesystem::is_directory(args.factsDir)) {
+    std::cerr << "tenet: error: the facts folder '" << args.factsDir << "' does not exist\n";
+    return kExitUsage;
+  }
   tenet::CompileOptions opts;
   opts.paths = args.project.paths;
   if (!args.project.stdlib.empty()) opts.stdlibDir = args.project.stdlib;
@@ -386,7 +401,7 @@ int main(int argc, char** argv) {
     cmd->add_option("paths", args.paths, pathsHelp);
     cmd->add_option("--stdlib", args.stdlib,
                     "Use the framework catalogues in this folder instead of the ones built into tenet.");
-    cmd->add_option("--color", args.color, "Colour problems on stderr: auto, always or never.")
+    cmd->add_option("--color", args.color, "Colour the output: auto (on a terminal only), always or never.")
         ->check(CLI::IsMember({"auto", "always", "never"}))
         ->capture_default_str();
   };

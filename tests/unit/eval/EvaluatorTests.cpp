@@ -154,6 +154,10 @@ TEST_CASE("evidence freshness counts days from the evaluation date", "[eval]") {
   CHECK(s.evidence[0].detail == "the evidence is from 2026-11-12, 10 days old; it must be at most 7 days old");
   // The same evidence was fresh a week earlier: --as-of makes results reproducible.
   CHECK(run(*w, "stale", Date{2026, 11, 15}).outcome == Outcome::Pass);
+  // Evidence dated after the evaluation date proves nothing: unknown.
+  ControlResult early = run(*w, "stale", Date{2026, 11, 1});
+  CHECK(early.outcome == Outcome::Unknown);
+  CHECK(early.evidence[0].detail == "the evidence is dated 2026-11-12, after the evaluation date");
 }
 
 TEST_CASE("months and years follow the calendar", "[eval]") {

@@ -127,7 +127,7 @@ TEST_CASE("a value of the wrong type is reported where the file has it", "[facts
 TEST_CASE("a missing required field names the schema declaration", "[facts]") {
   auto l = load("okta.json", R"({"exported_at": "2026-11-20", "users": []})");
   REQUIRE(codesOf(l->diags) == std::vector<std::string>{"facts-missing-field"});
-  CHECK(l->diags.all()[0].message == "okta has no field 'enforced', which the schema of 'okta' requires");
+  CHECK(l->diags.all()[0].message == "okta has no field 'enforced', which the schema of the facts 'okta' requires");
   CHECK(l->diags.all()[0].help == "if exports may leave it out, declare it optional: enforced: bool?");
   CHECK(where(*l).line == 1);
 }
