@@ -58,8 +58,24 @@ std::string expectedText(const Type* t) {
   return s;
 }
 
-/// The facts block a value path starts with: `okta` of `okta.users[3]`.
-std::string factsName(const std::string& where) { return where.substr(0, where.find_first_of(".[")); }
+/// Where a value is: `okta.users[3].email`, kept as a chain on the stack and
+/// spelt out only when a problem is reported, so that a clean export of a
+/// million records builds no strings for it.
+struct Path {
+  const Path* parent = nullptr;
+  std::string_view field;   ///< a field name, or empty for a list element
+  std::size_t index = 0;    ///< the list index when `field` is empty
+
+  Path child(std::string_view name) const { return Path{this, name, 0}; }
+  Path element(std::size_t i) const { return Path{this, {}, i}; }
+  std::string str() const {
+    std::string base = parent ? parent->str() : std::string();
+    if (!field.empty()) return base.empty() ? std::string(field) : base + "." + std::string(field);
+    return base + "[" + std::to_string(index) + "]";
+  }
+  /// The facts block the path starts with: `okta` of `okta.users[3]`.
+  std::string_view root() const { return parent ? parent->root() : field; }
+};
 
 /// Durations in facts are written as in Tenet: "30 days", "3 months".
 bool parseFactDuration(std::string_view s, std::int64_t& packed) {
@@ -101,10 +117,10 @@ std::string describeScalar(const Scalar& s) {
 
 /// Checks a scalar against a scalar type and stores it. `where` names the
 /// value (`okta.users[3].email`); `decl` is the schema field, for the note.
-bool storeScalar(const Scalar& sc, const Type* t, const std::string& where, const RecordField* decl,
+bool storeScalar(const Scalar& sc, const Type* t, const Path& where, const RecordField* decl,
                  std::size_t offset, std::size_t length, FactStore& store, Reporter& rep, FactValue& out) {
   auto wrong = [&]() {
-    if (auto* d = rep.at(offset, length, DiagCode::FactsWrongType, where, expectedText(t), describeScalar(sc)))
+    if (auto* d = rep.at(offset, length, DiagCode::FactsWrongType, where.str(), expectedText(t), describeScalar(sc)))
       if (decl) d->note("declared in the schema here", decl->range);
     return false;
   };
@@ -144,7 +160,7 @@ bool storeScalar(const Scalar& sc, const Type* t, const std::string& where, cons
       if (std::find(vals.begin(), vals.end(), sc.s) == vals.end()) {
         std::string list;
         for (const auto& v : vals) list += (list.empty() ? "\"" : ", \"") + v + "\"";
-        if (auto* d = rep.at(offset, length, DiagCode::FactsUnknownValue, where, list, std::string(sc.s)))
+        if (auto* d = rep.at(offset, length, DiagCode::FactsUnknownValue, where.str(), list, std::string(sc.s)))
           if (decl) d->note("declared in the schema here", decl->range);
         return false;
       }
@@ -156,7 +172,7 @@ bool storeScalar(const Scalar& sc, const Type* t, const std::string& where, cons
       Date date;
       std::string why;
       if (!parseFactDate(sc.s, date, why)) {
-        if (auto* d = rep.at(offset, length, DiagCode::FactsInvalidDate, where, std::string(sc.s), why))
+        if (auto* d = rep.at(offset, length, DiagCode::FactsInvalidDate, where.str(), std::string(sc.s), why))
           if (decl) d->note("declared as a date in the schema here", decl->range);
         return false;
       }
@@ -188,7 +204,7 @@ class JsonLoader {
   }
 
   /// Reads `v` as type `t`. Returns false if anything in it did not match.
-  bool load(simdjson::ondemand::value v, const Type* t, const std::string& where, const RecordField* decl,
+  bool load(simdjson::ondemand::value v, const Type* t, const Path& where, const RecordField* decl,
             FactValue& out) {
     std::size_t at = offsetOf(v);
     simdjson::ondemand::json_type jt;
@@ -211,13 +227,13 @@ class JsonLoader {
         if (err == simdjson::NO_SUCH_FIELD) {
           if (f.type->optional) continue;
           ok = false;
-          if (auto* d = rep_.at(at, 1, DiagCode::FactsMissingField, where, f.name, factsName(where)))
+          if (auto* d = rep_.at(at, 1, DiagCode::FactsMissingField, where.str(), f.name, std::string(where.root())))
             d->note("declared in the schema here", f.range)
                 .withHelp("if exports may leave it out, declare it optional: " + f.name + ": " + spell(f.type) + "?");
           continue;
         }
         if (err != simdjson::SUCCESS) return broken(at);
-        ok = load(fv, f.type, where + "." + f.name, &f, fields[i]) && ok;
+        ok = load(fv, f.type, where.child(f.name), &f, fields[i]) && ok;
       }
       if (ok) out = store_.addSpan(FactKind::Record, fields);
       return ok;
@@ -234,7 +250,7 @@ class JsonLoader {
         if (el.get(ev) != simdjson::SUCCESS) return broken(at);
         FactValue item;
         // A schema list always has an element type; `list` alone was reported by sema.
-        bool good = !t->element || load(ev, t->element, where + "[" + std::to_string(index) + "]", decl, item);
+        bool good = !t->element || load(ev, t->element, where.element(index), decl, item);
         if (good && t->element) items.push_back(item);
         ok = ok && good;
         ++index;
@@ -277,7 +293,7 @@ class JsonLoader {
   }
 
  private:
-  bool mismatch(std::size_t at, const Type* t, const std::string& where, const RecordField* decl,
+  bool mismatch(std::size_t at, const Type* t, const Path& where, const RecordField* decl,
                 simdjson::ondemand::json_type jt) {
     const char* has = "a value";
     switch (jt) {
@@ -288,7 +304,7 @@ class JsonLoader {
       case simdjson::ondemand::json_type::boolean: has = "true or false"; break;
       case simdjson::ondemand::json_type::null: has = "null"; break;
     }
-    if (auto* d = rep_.at(at, 1, DiagCode::FactsWrongType, where, expectedText(t), has))
+    if (auto* d = rep_.at(at, 1, DiagCode::FactsWrongType, where.str(), expectedText(t), has))
       if (decl) d->note("declared in the schema here", decl->range);
     return false;
   }
@@ -315,7 +331,7 @@ class YamlLoader {
  public:
   YamlLoader(FactStore& store, Reporter& rep) : store_(store), rep_(rep) {}
 
-  bool load(const YAML::Node& n, const Type* t, const std::string& where, const RecordField* decl, FactValue& out,
+  bool load(const YAML::Node& n, const Type* t, const Path& where, const RecordField* decl, FactValue& out,
             unsigned depth = 0) {
     std::size_t at = n.Mark().pos < 0 ? 0 : static_cast<std::size_t>(n.Mark().pos);
     if (depth > 256) {
@@ -336,12 +352,12 @@ class YamlLoader {
         if (!fv.IsDefined()) {
           if (f.type->optional) continue;
           ok = false;
-          if (auto* d = rep_.at(at, 1, DiagCode::FactsMissingField, where, f.name, factsName(where)))
+          if (auto* d = rep_.at(at, 1, DiagCode::FactsMissingField, where.str(), f.name, std::string(where.root())))
             d->note("declared in the schema here", f.range)
                 .withHelp("if exports may leave it out, declare it optional: " + f.name + ": " + spell(f.type) + "?");
           continue;
         }
-        ok = load(fv, f.type, where + "." + f.name, &f, fields[i], depth + 1) && ok;
+        ok = load(fv, f.type, where.child(f.name), &f, fields[i], depth + 1) && ok;
       }
       if (ok) out = store_.addSpan(FactKind::Record, fields);
       return ok;
@@ -352,7 +368,7 @@ class YamlLoader {
       bool ok = true;
       for (std::size_t i = 0; i < n.size(); ++i) {
         FactValue item;
-        bool good = !t->element || load(n[i], t->element, where + "[" + std::to_string(i) + "]", decl, item, depth + 1);
+        bool good = !t->element || load(n[i], t->element, where.element(i), decl, item, depth + 1);
         if (good && t->element) items.push_back(item);
         ok = ok && good;
       }
@@ -397,10 +413,10 @@ class YamlLoader {
     return end == s.c_str() + s.size() && s.find_first_of("0123456789") != std::string::npos &&
            s.find_first_of("xXnN") == std::string::npos;
   }
-  bool mismatch(const YAML::Node& n, std::size_t at, const Type* t, const std::string& where,
+  bool mismatch(const YAML::Node& n, std::size_t at, const Type* t, const Path& where,
                 const RecordField* decl) {
     const char* has = n.IsMap() ? "a mapping" : n.IsSequence() ? "a list" : n.IsNull() ? "nothing (null)" : "a single value";
-    if (auto* d = rep_.at(at, 1, DiagCode::FactsWrongType, where, expectedText(t), has))
+    if (auto* d = rep_.at(at, 1, DiagCode::FactsWrongType, where.str(), expectedText(t), has))
       if (decl) d->note("declared in the schema here", decl->range);
     return false;
   }
@@ -425,8 +441,11 @@ LoadedFacts loadParsed(const Facts& facts, const std::string& path, std::string_
   lf.facts = &facts;
   lf.path = path;
   auto store = std::make_unique<FactStore>();
+  // Room for as many values as the text could hold, reserved but not touched:
+  // the store never reallocates while it holds a large export.
+  store->reserve(text.size() / 8, text.size());
   Reporter rep(sm, diags, path, text);
-  std::string where = facts.decl->name.name;
+  Path where{nullptr, facts.decl->name.name, 0};
   FactValue root;
   if (isJson) {
     simdjson::ondemand::parser parser;
@@ -463,7 +482,6 @@ LoadedFacts loadParsed(const Facts& facts, const std::string& path, std::string_
     return lf;
   }
   store->setRoot(root);
-  store->shrink();
   lf.store = std::move(store);
   return lf;
 }

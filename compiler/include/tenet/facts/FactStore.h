@@ -45,9 +45,11 @@ class FactStore {
   /// Appends `values` as one contiguous span and returns a value of `kind` over it.
   FactValue addSpan(FactKind kind, const std::vector<FactValue>& values);
   void setRoot(FactValue v) { root_ = v; }
-  void shrink() {
-    arena_.shrink_to_fit();
-    items_.shrink_to_fit();
+  /// Reserves address space for values and string bytes. Pages that are
+  /// never written are never resident, so a generous estimate costs nothing.
+  void reserve(std::size_t values, std::size_t stringBytes) {
+    items_.reserve(values);
+    arena_.reserve(stringBytes);
   }
 
  private:
