@@ -31,7 +31,6 @@ namespace {
 
 using Json = nlohmann::ordered_json;
 
-std::string dateText(const Date& d) { return fmt::format("{:04}-{:02}-{:02}", d.year, d.month, d.day); }
 
 std::string plural(std::size_t n, std::string_view one, std::string_view many) {
   return fmt::format("{} {}", n, n == 1 ? one : many);
@@ -236,13 +235,13 @@ void renderTextReport(std::ostream& out, const DriftReport& report, const Source
   const char* bold = o.color ? "\x1b[1m" : "";
   constexpr std::string_view kDetail = "           ";  // under the control id
   constexpr std::string_view kMore = "             ";  // under a detail line
-  out << "Drift as of " << dateText(report.asOf) << '\n';
+  out << "Drift as of " << formatDate(report.asOf) << '\n';
   for (const auto& p : report.policies) {
     const PolicyDecl& decl = *p.policy->decl;
     out << '\n' << bold << decl.name.name << reset;
     if (auto t = titleOf(decl.title)) out << ": " << sanitize(*t, false);
     if (p.nextReview) {
-      out << " (next review " << dateText(*p.nextReview);
+      out << " (next review " << formatDate(*p.nextReview);
       if (p.reviewOverdue) out << ", " << (o.color ? "\x1b[1;33m" : "") << "review overdue" << reset;
       out << ')';
     }
@@ -264,7 +263,7 @@ void renderTextReport(std::ostream& out, const DriftReport& report, const Source
         if (auto t = titleOf(ex.title)) out << " \"" << sanitize(*t, false) << '"';
         const Property* expires = property(ex.properties, "expires");
         if (expires && expires->value && expires->value->kind == ExprKind::Date)
-          out << " until " << dateText(expires->value->dateValue);
+          out << " until " << formatDate(expires->value->dateValue);
         out << '\n';
         continue;
       }
@@ -332,7 +331,7 @@ void renderJsonReport(std::ostream& out, const DriftReport& report, const Source
                       const DiagnosticEngine& diags) {
   const DriftSummary& s = report.summary;
   Json doc;
-  doc["asOf"] = dateText(report.asOf);
+  doc["asOf"] = formatDate(report.asOf);
   doc["summary"] = {{"controls", s.pass + s.fail + s.unknown + s.manual + s.waived},
                     {"pass", s.pass},
                     {"fail", s.fail},
@@ -348,7 +347,7 @@ void renderJsonReport(std::ostream& out, const DriftReport& report, const Source
     Json jp;
     jp["policy"] = p.policy->decl->name.name;
     jp["title"] = optionalText(titleOf(p.policy->decl->title));
-    jp["nextReview"] = p.nextReview ? Json(dateText(*p.nextReview)) : Json(nullptr);
+    jp["nextReview"] = p.nextReview ? Json(formatDate(*p.nextReview)) : Json(nullptr);
     jp["reviewOverdue"] = p.reviewOverdue;
     Json controls = Json::array();
     for (const auto& c : p.controls) {
@@ -627,7 +626,7 @@ void renderSarifReport(std::ostream& out, const DriftReport& report, const Sourc
   run["invocations"] = Json::array({std::move(invocation)});
   run["columnKind"] = "unicodeCodePoints";
   run["results"] = std::move(jresults);
-  run["properties"] = {{"asOf", dateText(report.asOf)},
+  run["properties"] = {{"asOf", formatDate(report.asOf)},
                        {"summary",
                         {{"pass", s.pass}, {"fail", s.fail}, {"unknown", s.unknown}, {"manual", s.manual},
                          {"waived", s.waived}}}};

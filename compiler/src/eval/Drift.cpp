@@ -17,17 +17,6 @@ const Property* property(const std::vector<Property>& props, std::string_view ke
   return nullptr;
 }
 
-std::string dateText(const Date& d) { return fmt::format("{:04}-{:02}-{:02}", d.year, d.month, d.day); }
-
-Date addMonths(const Date& d, std::int64_t months) {
-  std::int64_t total = static_cast<std::int64_t>(d.year) * 12 + (d.month - 1) + months;
-  Date r{static_cast<int>(total / 12), static_cast<int>(total % 12) + 1, d.day};
-  Date next = r.month == 12 ? Date{r.year + 1, 1, 1} : Date{r.year, r.month + 1, 1};
-  int last = static_cast<int>(daysFromCivil(next) - daysFromCivil(Date{r.year, r.month, 1}));
-  r.day = std::min(r.day, last);
-  return r;
-}
-
 Date addDuration(const Date& d, const Duration& dur) {
   switch (dur.unit) {
     case DurationUnit::Day: return civilFromDays(daysFromCivil(d) + dur.amount);
@@ -69,7 +58,7 @@ DriftReport computeDrift(const Model& model, const std::map<std::string, LoadedF
       continue;
     }
     if (expires && expires->value->kind == ExprKind::Date && daysFromCivil(expires->value->dateValue) < today) {
-      diags.report(DiagCode::ExceptionExpired, expires->value->range, name, dateText(expires->value->dateValue),
+      diags.report(DiagCode::ExceptionExpired, expires->value->range, name, formatDate(expires->value->dateValue),
                    ex->waives->policy->decl->name.name + "." + ex->waives->decl->name.name)
           .withHelp("renew it with a new expiry date and approval, or fix the control and remove the exception");
       continue;
@@ -88,7 +77,7 @@ DriftReport computeDrift(const Model& model, const std::map<std::string, LoadedF
       std::int64_t late = today - daysFromCivil(*pd.nextReview);
       if (late > 0) {
         pd.reviewOverdue = true;
-        diags.report(DiagCode::ReviewOverdue, review->range, name, dateText(*pd.nextReview),
+        diags.report(DiagCode::ReviewOverdue, review->range, name, formatDate(*pd.nextReview),
                      fmt::format("{} day{}", late, late == 1 ? "" : "s"))
             .withHelp("review the policy, then record it with a new version and effective date");
       }

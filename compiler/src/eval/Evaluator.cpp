@@ -53,25 +53,12 @@ struct Val {
 /// Too much work for one expectation: reported as unknown, not as a hang.
 struct StepLimit {};
 
-Date addMonths(const Date& d, std::int64_t months) {
-  std::int64_t total = static_cast<std::int64_t>(d.year) * 12 + (d.month - 1) + months;
-  Date r{static_cast<int>(total / 12), static_cast<int>(total % 12) + 1, d.day};
-  if (total < 0) return Date{1, 1, 1};
-  Date next = r.month == 12 ? Date{r.year + 1, 1, 1} : Date{r.year, r.month + 1, 1};
-  int last = static_cast<int>(daysFromCivil(next) - daysFromCivil(Date{r.year, r.month, 1}));
-  r.day = std::min(r.day, last);
-  return r;
-}
-
 std::string durationText(const Duration& d) {
   static const char* kUnits[] = {"day", "week", "month", "year"};
   return fmt::format("{} {}{}", d.amount, kUnits[static_cast<int>(d.unit)], d.amount == 1 ? "" : "s");
 }
 
-std::string dateText(std::int64_t days) {
-  Date d = civilFromDays(days);
-  return fmt::format("{:04}-{:02}-{:02}", d.year, d.month, d.day);
-}
+std::string dateText(std::int64_t days) { return formatDate(civilFromDays(days)); }
 
 class Run {
  public:

@@ -1,7 +1,9 @@
 // The compact store of loaded facts, and calendar arithmetic on days.
 #include "tenet/facts/FactStore.h"
 
+#include <algorithm>
 #include <charconv>
+#include <cstdio>
 
 namespace tenet {
 
@@ -45,6 +47,22 @@ Date civilFromDays(std::int64_t z) {
   int d = static_cast<int>(doy - (153 * mp + 2) / 5 + 1);
   int m = static_cast<int>(mp < 10 ? mp + 3 : mp - 9);
   return Date{static_cast<int>(y + (m <= 2 ? 1 : 0)), m, d};
+}
+
+Date addMonths(const Date& d, std::int64_t months) {
+  std::int64_t total = static_cast<std::int64_t>(d.year) * 12 + (d.month - 1) + months;
+  if (total < 0) return Date{1, 1, 1};
+  Date r{static_cast<int>(total / 12), static_cast<int>(total % 12) + 1, d.day};
+  Date next = r.month == 12 ? Date{r.year + 1, 1, 1} : Date{r.year, r.month + 1, 1};
+  int last = static_cast<int>(daysFromCivil(next) - daysFromCivil(Date{r.year, r.month, 1}));
+  r.day = std::min(r.day, last);
+  return r;
+}
+
+std::string formatDate(const Date& d) {
+  char buf[16];
+  std::snprintf(buf, sizeof buf, "%04d-%02d-%02d", d.year % 10000, d.month % 100, d.day % 100);
+  return buf;
 }
 
 bool parseFactDate(std::string_view s, Date& out, std::string& why) {

@@ -77,6 +77,13 @@ struct Path {
   std::string_view root() const { return parent ? parent->root() : field; }
 };
 
+/// A record without a field its schema requires, in JSON or YAML alike.
+void reportMissingField(Reporter& rep, std::size_t at, const Path& where, const RecordField& f) {
+  if (auto* d = rep.at(at, 1, DiagCode::FactsMissingField, where.str(), f.name, std::string(where.root())))
+    d->note("declared in the schema here", f.range)
+        .withHelp("if exports may leave it out, declare it optional: " + f.name + ": " + spell(f.type) + "?");
+}
+
 /// Durations in facts are written as in Tenet: "30 days", "3 months".
 bool parseFactDuration(std::string_view s, std::int64_t& packed) {
   std::size_t i = 0;
@@ -227,9 +234,7 @@ class JsonLoader {
         if (err == simdjson::NO_SUCH_FIELD) {
           if (f.type->optional) continue;
           ok = false;
-          if (auto* d = rep_.at(at, 1, DiagCode::FactsMissingField, where.str(), f.name, std::string(where.root())))
-            d->note("declared in the schema here", f.range)
-                .withHelp("if exports may leave it out, declare it optional: " + f.name + ": " + spell(f.type) + "?");
+          reportMissingField(rep_, at, where, f);
           continue;
         }
         if (err != simdjson::SUCCESS) return broken(at);
@@ -352,9 +357,7 @@ class YamlLoader {
         if (!fv.IsDefined()) {
           if (f.type->optional) continue;
           ok = false;
-          if (auto* d = rep_.at(at, 1, DiagCode::FactsMissingField, where.str(), f.name, std::string(where.root())))
-            d->note("declared in the schema here", f.range)
-                .withHelp("if exports may leave it out, declare it optional: " + f.name + ": " + spell(f.type) + "?");
+          reportMissingField(rep_, at, where, f);
           continue;
         }
         ok = load(fv, f.type, where.child(f.name), &f, fields[i], depth + 1) && ok;

@@ -61,6 +61,11 @@ class FactStore {
 /// Days since 1970-01-01 of a valid date, and back.
 std::int64_t daysFromCivil(const Date& d);
 Date civilFromDays(std::int64_t days);
+/// The same day `months` months later (or earlier), or the last day of that
+/// month when it is shorter: 2026-01-31 plus one month is 2026-02-28.
+Date addMonths(const Date& d, std::int64_t months);
+/// `2026-01-15`.
+std::string formatDate(const Date& d);
 /// Parses `2026-01-15`, or the date part of an ISO 8601 timestamp such as
 /// `2026-01-15T10:20:00Z`. Returns false, with `why`, for anything else.
 bool parseFactDate(std::string_view s, Date& out, std::string& why);
