@@ -9,6 +9,8 @@ packages=(
   libfmt-dev libcli11-dev catch2 nlohmann-json3-dev libyaml-cpp-dev
   libcmark-gfm-dev libcmark-gfm-extensions-dev libgit2-dev libsimdjson-dev
   python3 python3-jsonschema
+  # Tests of the generated site: HTML validation, rendering to PNG and PDF.
+  tidy chromium poppler-utils fonts-dejavu-core
 )
 
 missing=()

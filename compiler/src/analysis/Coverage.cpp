@@ -339,59 +339,79 @@ Table crosswalkMatrix(const CrosswalkGraph& graph, const Framework& from, const 
   return t;
 }
 
+std::vector<SoaEntry> soaEntries(const FrameworkCoverage& fc) {
+  std::vector<SoaEntry> out;
+  for (const auto& rc : fc.requirements) {
+    if (!isAnnexA(*rc.requirement)) continue;
+    SoaEntry e;
+    e.coverage = &rc;
+    if (rc.exclusion) {
+      e.applicable = false;
+      e.justification = rc.exclusion->reason.value;
+      e.status = "excluded";
+      out.push_back(std::move(e));
+      continue;
+    }
+    std::set<std::string> policies;
+    for (const auto& l : rc.direct) policies.insert(l.control->policy->decl->title ? l.control->policy->decl->title->value
+                                                                                   : l.control->policy->decl->name.name);
+    if (!rc.direct.empty()) {
+      std::string list;
+      std::size_t i = 0;
+      for (const auto& p : policies)
+        list += (i++ == 0 ? "" : i == policies.size() ? " and the " : ", the ") + p;
+      e.justification = fmt::format("Implemented by {} control{} of the {}.", rc.direct.size(),
+                                    rc.direct.size() == 1 ? "" : "s", list);
+    } else if (!rc.crosswalk.empty()) {
+      e.justification = "Reached only through a crosswalk; no control names this Annex A control.";
+    } else {
+      e.justification = "Applicable, but no control implements it yet.";
+    }
+    e.status = rc.direct.empty() ? "not implemented" : "declared (not yet verified)";
+    e.outcome = implementationStatus(rc, fc.drift);
+    if (e.outcome) {
+      switch (*e.outcome) {
+        case Outcome::Pass: e.status = "implemented: its controls pass"; break;
+        case Outcome::Fail: e.status = "implemented, but a control fails"; break;
+        case Outcome::Unknown: e.status = "implemented, not verifiable: a control is unknown"; break;
+        case Outcome::Manual: e.status = "implemented, checked by people (manual)"; break;
+        case Outcome::Waived: e.status = "implemented, a failure is waived by an exception"; break;
+      }
+    }
+    out.push_back(std::move(e));
+  }
+  return out;
+}
+
+std::vector<std::string> soaNotes(const FrameworkCoverage& fc) {
+  std::size_t applicable = 0, excluded = 0, implemented = 0;
+  for (const auto& e : soaEntries(fc)) {
+    if (!e.applicable) ++excluded;
+    else if (!e.coverage->direct.empty()) ++implemented, ++applicable;
+    else ++applicable;
+  }
+  std::vector<std::string> notes;
+  notes.push_back(fmt::format("{} Annex A controls: {} applicable ({} with controls, {} without), {} excluded.",
+                              applicable + excluded, applicable, implemented, applicable - implemented, excluded));
+  if (fc.drift)
+    notes.push_back(fmt::format("Implementation status as evaluated against the facts as of {:04}-{:02}-{:02}.",
+                                fc.drift->asOf.year, fc.drift->asOf.month, fc.drift->asOf.day));
+  else
+    notes.push_back("Implementation status is declared until the controls' expectations are evaluated against "
+                    "facts (--as-of or --evaluate).");
+  return notes;
+}
+
 Table soaTable(const FrameworkCoverage& fc) {
   Table t;
   t.title = "Statement of Applicability: " + fc.framework->title + " Annex A";
   t.columns = {{"control", "Control"},       {"title", "Title"},
                {"applicable", "Applicable"}, {"justification", "Justification"},
                {"implemented_by", "Implemented by"}, {"status", "Implementation status"}};
-  std::size_t applicable = 0, excluded = 0, implemented = 0;
-  for (const auto& rc : fc.requirements) {
-    if (!isAnnexA(*rc.requirement)) continue;
-    if (rc.exclusion) {
-      ++excluded;
-      t.rows.push_back({rc.requirement->id, rc.requirement->title, "No", rc.exclusion->reason.value, "", "excluded"});
-      continue;
-    }
-    ++applicable;
-    std::set<std::string> policies;
-    for (const auto& l : rc.direct) policies.insert(l.control->policy->decl->title ? l.control->policy->decl->title->value
-                                                                                   : l.control->policy->decl->name.name);
-    std::string justification;
-    if (!rc.direct.empty()) {
-      std::string list;
-      std::size_t i = 0;
-      for (const auto& p : policies)
-        list += (i++ == 0 ? "" : i == policies.size() ? " and the " : ", the ") + p;
-      justification = fmt::format("Implemented by {} control{} of the {}.", rc.direct.size(),
-                                  rc.direct.size() == 1 ? "" : "s", list);
-      ++implemented;
-    } else if (!rc.crosswalk.empty()) {
-      justification = "Reached only through a crosswalk; no control names this Annex A control.";
-    } else {
-      justification = "Applicable, but no control implements it yet.";
-    }
-    std::string status = rc.direct.empty() ? "not implemented" : "declared (not yet verified)";
-    if (auto o = implementationStatus(rc, fc.drift)) {
-      switch (*o) {
-        case Outcome::Pass: status = "implemented: its controls pass"; break;
-        case Outcome::Fail: status = "implemented, but a control fails"; break;
-        case Outcome::Unknown: status = "implemented, not verifiable: a control is unknown"; break;
-        case Outcome::Manual: status = "implemented, checked by people (manual)"; break;
-        case Outcome::Waived: status = "implemented, a failure is waived by an exception"; break;
-      }
-    }
-    t.rows.push_back({rc.requirement->id, rc.requirement->title, "Yes", justification, joinControls(rc.direct, false),
-                      status});
-  }
-  t.notes.push_back(fmt::format("{} Annex A controls: {} applicable ({} with controls, {} without), {} excluded.",
-                                applicable + excluded, applicable, implemented, applicable - implemented, excluded));
-  if (fc.drift)
-    t.notes.push_back(fmt::format("Implementation status as evaluated against the facts as of {:04}-{:02}-{:02}.",
-                                  fc.drift->asOf.year, fc.drift->asOf.month, fc.drift->asOf.day));
-  else
-    t.notes.push_back("Implementation status is declared until the controls' expectations are evaluated against "
-                      "facts (--as-of or --evaluate).");
+  for (const auto& e : soaEntries(fc))
+    t.rows.push_back({e.coverage->requirement->id, e.coverage->requirement->title, e.applicable ? "Yes" : "No",
+                      e.justification, e.applicable ? joinControls(e.coverage->direct, false) : "", e.status});
+  t.notes = soaNotes(fc);
   return t;
 }
 

@@ -123,12 +123,6 @@ bool sameLength(const Duration& a, const Duration& b) {
   return calendar(a.unit) == calendar(b.unit) && size(a) == size(b);
 }
 
-/// As Tenet writes a cadence: `every 3 months`, `every 1 year`.
-std::string cadenceText(const Duration& d) {
-  static constexpr const char* kUnits[] = {"day", "week", "month", "year"};
-  return fmt::format("every {} {}{}", d.amount, kUnits[static_cast<int>(d.unit)], d.amount == 1 ? "" : "s");
-}
-
 struct Word {
   std::size_t begin, end;
   bool joined;  ///< only whitespace separates it from the previous word

@@ -36,11 +36,6 @@ std::string plural(std::size_t n, std::string_view one, std::string_view many) {
   return fmt::format("{} {}", n, n == 1 ? one : many);
 }
 
-const Property* property(const std::vector<Property>& props, std::string_view key) {
-  for (const auto& p : props)
-    if (p.key.name == key) return &p;
-  return nullptr;
-}
 
 std::optional<std::string> titleOf(const std::optional<Text>& t) {
   if (!t || t->value.empty()) return std::nullopt;
@@ -76,8 +71,8 @@ std::optional<Where> where(const SourceManager& sm, SourceRange r) {
   return w;
 }
 
-/// The statement of a control's summary: "N controls: P pass, ...". It never
-/// implies success when nothing was checked.
+}  // namespace
+
 std::string summarySentence(const DriftSummary& s) {
   std::size_t total = s.pass + s.fail + s.unknown + s.manual + s.waived;
   std::string line = fmt::format("{}: {} pass, {} fail, {} unknown, {} manual, {} waived.",
@@ -91,6 +86,16 @@ std::string summarySentence(const DriftSummary& s) {
                        : " Nothing was evaluated: no control has an expectation or dated evidence.";
   return line;
 }
+
+std::vector<std::string> failureLines(const ExpectResult& e) {
+  std::vector<std::string> lines = e.failures;
+  if (lines.empty()) lines.emplace_back("the expectation does not hold");
+  std::size_t shown = e.failures.size();
+  if (e.failureCount > shown) lines.push_back(fmt::format("and {} more", e.failureCount - shown));
+  return lines;
+}
+
+namespace {
 
 // ---------------------------------------------------------------------------
 // The findings every machine format reports: one per failing or unknown
@@ -152,15 +157,6 @@ std::vector<Finding> findings(const DriftReport& report) {
       }
     }
   return out;
-}
-
-/// The failure messages shown, one a line, with "and N more" for the rest.
-std::vector<std::string> failureLines(const ExpectResult& e) {
-  std::vector<std::string> lines = e.failures;
-  if (lines.empty()) lines.emplace_back("the expectation does not hold");
-  std::size_t shown = e.failures.size();
-  if (e.failureCount > shown) lines.push_back(fmt::format("and {} more", e.failureCount - shown));
-  return lines;
 }
 
 /// One sentence for a finding, as SARIF and GitHub show it.
@@ -261,7 +257,7 @@ void renderTextReport(std::ostream& out, const DriftReport& report, const Source
         const ExceptionDecl& ex = *c.waivedBy->decl;
         out << kDetail << "waived by exception " << ex.name.name;
         if (auto t = titleOf(ex.title)) out << " \"" << sanitize(*t, false) << '"';
-        const Property* expires = property(ex.properties, "expires");
+        const Property* expires = findProperty(ex.properties, "expires");
         if (expires && expires->value && expires->value->kind == ExprKind::Date)
           out << " until " << formatDate(expires->value->dateValue);
         out << '\n';

@@ -166,25 +166,27 @@ void html(std::ostream& out, const std::vector<Table>& tables) {
       << "th,td{border:1px solid #ccc;padding:.3rem .5rem;text-align:left;vertical-align:top}"
       << "th{background:#f2f2f2}caption{text-align:left;font-weight:bold;font-size:1.2rem;margin-bottom:.5rem}"
       << "@media print{body{margin:0}}\n</style>\n</head>\n<body>\n";
-  for (const auto& t : tables) {
-    out << "<table>\n";
-    if (!t.title.empty()) out << "<caption>" << htmlEscape(t.title) << "</caption>\n";
-    out << "<thead><tr>";
-    for (const auto& c : t.columns) out << "<th scope=\"col\">" << htmlEscape(c.header) << "</th>";
-    out << "</tr></thead>\n<tbody>\n";
-    for (const auto& row : t.rows) {
-      out << "<tr>";
-      for (std::size_t i = 0; i < t.columns.size(); ++i)
-        out << "<td>" << htmlEscape(i < row.size() ? oneLine(row[i]) : "") << "</td>";
-      out << "</tr>\n";
-    }
-    out << "</tbody>\n</table>\n";
-    for (const auto& n : t.notes) out << "<p>" << htmlEscape(n) << "</p>\n";
-  }
+  for (const auto& t : tables) renderTableHtml(out, t);
   out << "</body>\n</html>\n";
 }
 
 }  // namespace
+
+void renderTableHtml(std::ostream& out, const Table& t) {
+  out << "<table>\n";
+  if (!t.title.empty()) out << "<caption>" << htmlEscape(t.title) << "</caption>\n";
+  out << "<thead><tr>";
+  for (const auto& c : t.columns) out << "<th scope=\"col\">" << htmlEscape(c.header) << "</th>";
+  out << "</tr></thead>\n<tbody>\n";
+  for (const auto& row : t.rows) {
+    out << "<tr>";
+    for (std::size_t i = 0; i < t.columns.size(); ++i)
+      out << "<td>" << htmlEscape(i < row.size() ? oneLine(row[i]) : "") << "</td>";
+    out << "</tr>\n";
+  }
+  out << "</tbody>\n</table>\n";
+  for (const auto& n : t.notes) out << "<p>" << htmlEscape(n) << "</p>\n";
+}
 
 void renderTables(std::ostream& out, const std::vector<Table>& tables, TableFormat format) {
   switch (format) {

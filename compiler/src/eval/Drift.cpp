@@ -11,11 +11,6 @@ std::string ControlDrift::id() const {
 
 namespace {
 
-const Property* property(const std::vector<Property>& props, std::string_view key) {
-  for (const auto& p : props)
-    if (p.key.name == key) return &p;
-  return nullptr;
-}
 
 Date addDuration(const Date& d, const Duration& dur) {
   switch (dur.unit) {
@@ -52,7 +47,7 @@ DriftReport computeDrift(const Model& model, const std::map<std::string, LoadedF
   std::map<const Control*, const Exception*> waivers;
   for (const auto& [name, ex] : model.exceptions) {
     if (!ex->waives) continue;
-    const Property* expires = property(ex->decl->properties, "expires");
+    const Property* expires = findProperty(ex->decl->properties, "expires");
     if (!ex->approver) {
       diags.report(DiagCode::ExceptionNotApproved, ex->decl->name.range, name);
       continue;
@@ -69,8 +64,8 @@ DriftReport computeDrift(const Model& model, const std::map<std::string, LoadedF
   for (const auto& [name, policy] : model.policies) {
     PolicyDrift pd;
     pd.policy = policy.get();
-    const Property* effective = property(policy->decl->properties, "effective");
-    const Property* review = property(policy->decl->properties, "review");
+    const Property* effective = findProperty(policy->decl->properties, "effective");
+    const Property* review = findProperty(policy->decl->properties, "review");
     if (effective && review && effective->value->kind == ExprKind::Date && review->value->kind == ExprKind::Cadence &&
         review->value->durationValue.amount > 0) {
       pd.nextReview = addDuration(effective->value->dateValue, review->value->durationValue);

@@ -53,11 +53,6 @@ struct Val {
 /// Too much work for one expectation: reported as unknown, not as a hang.
 struct StepLimit {};
 
-std::string durationText(const Duration& d) {
-  static const char* kUnits[] = {"day", "week", "month", "year"};
-  return fmt::format("{} {}{}", d.amount, kUnits[static_cast<int>(d.unit)], d.amount == 1 ? "" : "s");
-}
-
 std::string dateText(std::int64_t days) { return formatDate(civilFromDays(days)); }
 
 class Run {

@@ -18,6 +18,9 @@
 #include "tenet/driver/Compilation.h"
 #include "tenet/emit/DriftReport.h"
 #include "tenet/facts/FactStore.h"
+#include "tenet/site/History.h"
+#include "tenet/site/Output.h"
+#include "tenet/site/Site.h"
 
 #ifndef TENET_VERSION
 #define TENET_VERSION "0.0.0"
@@ -359,6 +362,67 @@ int runDrift(const DriftArgs& args) {
   return kExitOk;
 }
 
+struct BuildArgs {
+  ProjectArgs project;
+  std::string output = "site";
+  std::string asOf;
+  std::string factsDir;
+  bool history = true;
+};
+
+int runBuild(const BuildArgs& args) {
+  int code = kExitOk;
+  auto comp = loadForReport(args.project, false, code);
+  if (!comp) return code;
+  EvalArgs evalArgs;
+  evalArgs.evaluate = true;
+  evalArgs.asOf = args.asOf;
+  evalArgs.factsDir = args.factsDir;
+  std::size_t before = comp->diagnostics().all().size();
+  auto drift = evaluateForReport(*comp, args.project, evalArgs, code);
+  if (!drift) return code == kExitOk ? kExitUsage : code;
+  // What evaluating found (expired exceptions, overdue reviews) is shown on
+  // the drift page too.
+  tenet::DiagnosticEngine problems;
+  for (std::size_t k = before; k < comp->diagnostics().all().size(); ++k)
+    problems.add(comp->diagnostics().all()[k].code, comp->diagnostics().all()[k].severity,
+                 comp->diagnostics().all()[k].range, comp->diagnostics().all()[k].message);
+  problems.sort(comp->sources());
+
+  const tenet::Model& m = *comp->model();
+  std::optional<tenet::History> history;
+  if (args.history) {
+    std::vector<std::string> files;
+    for (const auto& [name, policy] : m.policies) files.push_back(comp->sources().file(policy->decl->range.file).path);
+    std::sort(files.begin(), files.end());
+    files.erase(std::unique(files.begin(), files.end()), files.end());
+    std::string why;
+    history = tenet::readHistory(files, why);
+    if (!why.empty()) std::cerr << "tenet: warning: no revision history in the site: " << why << '\n';
+  }
+  tenet::CrosswalkGraph graph(m);
+  tenet::SiteInput in;
+  in.model = &m;
+  in.sources = &comp->sources();
+  in.graph = &graph;
+  in.drift = &*drift;
+  in.problems = &problems;
+  in.history = history ? &*history : nullptr;
+  in.toolVersion = TENET_VERSION;
+  std::vector<tenet::SiteFile> files = tenet::renderSite(in);
+  std::string error;
+  if (!tenet::writeSite(args.output, files, error)) {
+    std::cerr << "tenet: error: " << error << "\nThe previous site, if any, is unchanged.\n";
+    return kExitUsage;
+  }
+  std::size_t pages = 0;
+  for (const auto& f : files) pages += f.path.size() > 5 && f.path.ends_with(".html");
+  std::filesystem::path index = std::filesystem::path(args.output) / "index.html";
+  std::cout << "Wrote " << pages << " pages to " << args.output << " (status as of " << tenet::formatDate(drift->asOf)
+            << "). Open " << index.string() << " in a browser.\n";
+  return kExitOk;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -486,6 +550,28 @@ int main(int argc, char** argv) {
                     "do not fail the run, so a team can adopt Tenet on a repository that already drifts.");
   addProjectOptions(drift, driftArgs.project, "Files or folders of the project. Default: the current folder.");
 
+  BuildArgs buildArgs;
+  auto* build = app.add_subcommand(
+      "build",
+      "Publish the policies as a static website for employees and auditors: an index, one\n"
+      "document per policy (document control, revision history from git, the text, and every\n"
+      "control with the requirements it satisfies, its evidence and its status), one page per\n"
+      "framework, the crosswalks, the Statement of Applicability, coverage and drift. One\n"
+      "stylesheet, no JavaScript, printable to PDF. The folder is replaced as a whole, and\n"
+      "only once the new site is complete.");
+  build->add_option("-o,--output", buildArgs.output,
+                    "The folder to write the site to. It must be new, empty, or a site an earlier\n"
+                    "'tenet build' wrote.")
+      ->capture_default_str();
+  build->add_option("--as-of", buildArgs.asOf,
+                    "Show control status as of this date (YYYY-MM-DD). Default: today (UTC). Two builds of\n"
+                    "the same files with the same --as-of give identical sites.");
+  build->add_option("--facts-dir", buildArgs.factsDir,
+                    "Read each facts file from this folder (by file name) instead of its 'source' path.");
+  build->add_flag("!--no-history", buildArgs.history,
+                  "Leave out the revision history (it is read from git when the policies are in a repository).");
+  addProjectOptions(build, buildArgs.project, "Files or folders of the project. Default: the current folder.");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
@@ -523,6 +609,7 @@ int main(int argc, char** argv) {
     if (coverage->parsed()) return runCoverage(covFrameworks, covSummary, covFormat, covArgs, covEval);
     if (soa->parsed()) return runSoa(soaFormat, soaArgs, soaEval);
     if (drift->parsed()) return runDrift(driftArgs);
+    if (build->parsed()) return runBuild(buildArgs);
   } catch (const std::exception& e) {
     std::cerr << "tenet: error: " << e.what() << '\n';
     return kExitUsage;

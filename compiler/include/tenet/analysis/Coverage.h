@@ -4,6 +4,7 @@
 /// Applicability built on it.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -73,8 +74,20 @@ Table coverageTable(const FrameworkCoverage& coverage);
 Table crosswalkTable(const CrosswalkGraph& graph, const Framework& from, const Framework& to);
 Table crosswalkMatrix(const CrosswalkGraph& graph, const Framework& from, const Framework& to);
 
+/// One line of the Statement of Applicability.
+struct SoaEntry {
+  const RequirementCoverage* coverage = nullptr;
+  bool applicable = true;
+  std::string justification;      ///< the exclusion's reason, or which policies implement it
+  std::string status;             ///< the implementation status in words
+  std::optional<Outcome> outcome; ///< of its controls, when facts were evaluated
+};
+
 /// The ISO/IEC 27001:2022 Statement of Applicability (clause 6.1.3 d): every
 /// Annex A control, applicable or excluded, with its justification.
+std::vector<SoaEntry> soaEntries(const FrameworkCoverage& iso27001);
+/// The sentences under it: the counts, and what the status is based on.
+std::vector<std::string> soaNotes(const FrameworkCoverage& iso27001);
 Table soaTable(const FrameworkCoverage& iso27001);
 
 /// Whether a requirement is an Annex A control (its outermost group is A.x).

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "tenet/base/Embedded.h"
 #include "tenet/diag/Diagnostic.h"
 #include "tenet/facts/Loader.h"
 #include "tenet/sema/Model.h"
@@ -72,12 +73,5 @@ class Compilation {
   std::set<std::string> seen_;  ///< canonical paths already loaded
 };
 
-/// The stdlib sources compiled into the binary: (file name, text) pairs.
-struct EmbeddedFile {
-  const char* name;
-  const char* data;
-  std::size_t size;
-};
-const std::vector<EmbeddedFile>& embeddedStdlib();
 
 }  // namespace tenet

@@ -6,7 +6,9 @@
 
 #include <optional>
 #include <ostream>
+#include <string>
 #include <string_view>
+#include <vector>
 
 #include "tenet/diag/Diagnostic.h"
 #include "tenet/eval/Drift.h"
@@ -21,6 +23,14 @@ struct DriftRenderOptions {
   bool color = false;
   std::string toolVersion;  ///< for SARIF's tool.driver.version
 };
+
+/// The report's summary: "N controls: P pass, F fail, ...". It never
+/// implies success when nothing was checked.
+std::string summarySentence(const DriftSummary& s);
+
+/// The failure messages of a failing expectation, one a line, with
+/// "and N more" for the elements not shown.
+std::vector<std::string> failureLines(const ExpectResult& e);
 
 void renderDrift(std::ostream& out, const DriftReport& report, const SourceManager& sm,
                  const DiagnosticEngine& diags, DriftFormat format, const DriftRenderOptions& options = {});

@@ -31,6 +31,10 @@ std::optional<TableFormat> parseTableFormat(std::string_view name);
 /// tables: the same tables give the same bytes.
 void renderTables(std::ostream& out, const std::vector<Table>& tables, TableFormat format);
 
+/// Renders one table as an HTML fragment: the table with its title as
+/// caption, then its notes as paragraphs.
+void renderTableHtml(std::ostream& out, const Table& table);
+
 /// Escapes text for HTML element content and attribute values.
 std::string htmlEscape(std::string_view s);
 

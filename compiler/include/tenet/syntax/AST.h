@@ -8,6 +8,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "tenet/base/Source.h"
@@ -33,6 +34,11 @@ struct Duration {
   std::int64_t amount = 0;
   DurationUnit unit = DurationUnit::Day;
 };
+
+/// As people read a duration: `7 days`, `1 month`.
+std::string durationText(const Duration& d);
+/// As Tenet writes a cadence: `every 3 months`, `every 1 year`.
+std::string cadenceText(const Duration& d);
 
 /// A string or prose literal split into text and `{name}` interpolations.
 struct TextPart {
@@ -140,6 +146,9 @@ struct Property {
   ExprPtr value;
   SourceRange range;
 };
+
+/// The property named `key`, or null when it is not set.
+const Property* findProperty(const std::vector<Property>& props, std::string_view key);
 
 /// `iso27001.A.5.17`: the framework, then the requirement's own id.
 struct ReqRef {

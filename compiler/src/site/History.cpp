@@ -1,0 +1,186 @@
+// Revision history of policy files from git, with libgit2.
+#include "tenet/site/History.h"
+
+#include <git2.h>
+
+#include <array>
+#include <cstring>
+#include <filesystem>
+#include <memory>
+#include <unordered_map>
+
+#include "tenet/facts/FactStore.h"
+
+namespace tenet {
+
+namespace {
+
+namespace fs = std::filesystem;
+
+/// libgit2 objects freed when they go out of scope.
+template <typename T, void (*Free)(T*)>
+struct Owned {
+  T* p = nullptr;
+  Owned() = default;
+  Owned(const Owned&) = delete;
+  Owned& operator=(const Owned&) = delete;
+  ~Owned() {
+    if (p) Free(p);
+  }
+  T** out() { return &p; }
+  T* get() const { return p; }
+};
+
+using Repo = Owned<git_repository, git_repository_free>;
+using Walk = Owned<git_revwalk, git_revwalk_free>;
+using Commit = Owned<git_commit, git_commit_free>;
+using Tree = Owned<git_tree, git_tree_free>;
+using Entry = Owned<git_tree_entry, git_tree_entry_free>;
+
+struct Library {
+  Library() { git_libgit2_init(); }
+  ~Library() { git_libgit2_shutdown(); }
+};
+
+std::string lastError() {
+  const git_error* e = git_error_last();
+  return e && e->message ? e->message : "unknown error";
+}
+
+struct OidHash {
+  std::size_t operator()(const git_oid& o) const {
+    std::size_t h;
+    std::memcpy(&h, o.id, sizeof h);
+    return h;
+  }
+};
+struct OidEq {
+  bool operator()(const git_oid& a, const git_oid& b) const { return git_oid_equal(&a, &b) != 0; }
+};
+
+/// The blob of each file in one commit (all zero when the file is absent).
+class BlobCache {
+ public:
+  BlobCache(git_repository* repo, const std::vector<std::string>& paths) : repo_(repo), paths_(paths) {}
+
+  const std::vector<git_oid>* blobs(const git_oid& commitId) {
+    auto it = cache_.find(commitId);
+    if (it != cache_.end()) return &it->second;
+    Commit commit;
+    if (git_commit_lookup(commit.out(), repo_, &commitId) != 0) return nullptr;
+    Tree tree;
+    if (git_commit_tree(tree.out(), commit.get()) != 0) return nullptr;
+    std::vector<git_oid> out(paths_.size());
+    for (std::size_t k = 0; k < paths_.size(); ++k) {
+      Entry entry;
+      if (git_tree_entry_bypath(entry.out(), tree.get(), paths_[k].c_str()) == 0)
+        git_oid_cpy(&out[k], git_tree_entry_id(entry.get()));
+      else
+        std::memset(&out[k], 0, sizeof out[k]);
+    }
+    return &cache_.emplace(commitId, std::move(out)).first->second;
+  }
+
+ private:
+  git_repository* repo_;
+  const std::vector<std::string>& paths_;
+  std::unordered_map<git_oid, std::vector<git_oid>, OidHash, OidEq> cache_;
+};
+
+}  // namespace
+
+std::optional<History> readHistory(const std::vector<std::string>& files, std::string& why) {
+  why.clear();
+  if (files.empty()) return std::nullopt;
+  static Library library;
+  std::error_code ec;
+  fs::path first = fs::weakly_canonical(fs::absolute(files.front(), ec), ec);
+  if (ec) return std::nullopt;
+  Repo repo;
+  int rc = git_repository_open_ext(repo.out(), first.parent_path().c_str(), 0, nullptr);
+  if (rc == GIT_ENOTFOUND) return std::nullopt;
+  if (rc != 0) {
+    why = "cannot read the git repository: " + lastError();
+    return std::nullopt;
+  }
+  const char* workdirText = git_repository_workdir(repo.get());
+  if (!workdirText) return std::nullopt;  // a bare repository holds no files to build from
+  fs::path workdir = fs::weakly_canonical(workdirText, ec);
+
+  History history;
+  history.shallow = git_repository_is_shallow(repo.get()) == 1;
+  // The files inside the working tree, by their path in the repository.
+  std::vector<std::string> given, inRepo;
+  for (const auto& f : files) {
+    fs::path canonical = fs::weakly_canonical(fs::absolute(f, ec), ec);
+    if (ec) continue;
+    fs::path rel = canonical.lexically_relative(workdir);
+    if (rel.empty() || *rel.begin() == "..") continue;
+    given.push_back(f);
+    inRepo.push_back(rel.generic_string());
+    history.revisions[f];  // known, even with no revision yet
+    unsigned int flags = 0;
+    if (git_status_file(&flags, repo.get(), inRepo.back().c_str()) == 0)
+      history.uncommitted[f] = (flags & ~static_cast<unsigned int>(GIT_STATUS_IGNORED)) != 0;
+  }
+  if (inRepo.empty()) return history;
+
+  git_oid head;
+  rc = git_reference_name_to_id(&head, repo.get(), "HEAD");
+  if (rc == GIT_ENOTFOUND || rc == GIT_EUNBORNBRANCH) return history;  // no commit yet
+  if (rc != 0) {
+    why = "cannot read the git repository: " + lastError();
+    return std::nullopt;
+  }
+  Walk walk;
+  if (git_revwalk_new(walk.out(), repo.get()) != 0 ||
+      git_revwalk_sorting(walk.get(), GIT_SORT_TOPOLOGICAL | GIT_SORT_TIME) != 0 ||
+      git_revwalk_push(walk.get(), &head) != 0) {
+    why = "cannot read the git history: " + lastError();
+    return std::nullopt;
+  }
+  BlobCache cache(repo.get(), inRepo);
+  git_oid id;
+  while (git_revwalk_next(&id, walk.get()) == 0) {
+    Commit commit;
+    if (git_commit_lookup(commit.out(), repo.get(), &id) != 0) continue;
+    const std::vector<git_oid>* mine = cache.blobs(id);
+    if (!mine) continue;
+    std::vector<const std::vector<git_oid>*> parents;
+    unsigned int count = git_commit_parentcount(commit.get());
+    for (unsigned int k = 0; k < count; ++k) {
+      const git_oid* pid = git_commit_parent_id(commit.get(), k);
+      // In a shallow clone the parents of the oldest commit are not there.
+      if (const std::vector<git_oid>* p = pid ? cache.blobs(*pid) : nullptr) parents.push_back(p);
+    }
+    Revision rev;
+    bool described = false;
+    for (std::size_t k = 0; k < inRepo.size(); ++k) {
+      const git_oid& blob = (*mine)[k];
+      bool present = !git_oid_is_zero(&blob);
+      // As `git log FILE` shows it: a commit that changed the file against
+      // each of its parents (a merge that took one side's version did not).
+      bool changed = parents.empty() ? present : true;
+      for (const auto* p : parents)
+        if (git_oid_equal(&(*p)[k], &blob)) changed = false;
+      if (!changed) continue;
+      if (!described) {
+        const git_signature* author = git_commit_author(commit.get());
+        std::int64_t seconds = author ? author->when.time : git_commit_time(commit.get());
+        std::int64_t days = seconds >= 0 ? seconds / 86400 : -((-seconds + 86399) / 86400);
+        rev.date = formatDate(civilFromDays(days));
+        rev.author = author && author->name ? author->name : "";
+        const char* summary = git_commit_summary(commit.get());
+        rev.summary = summary ? summary : "";
+        std::array<char, 13> buf{};
+        git_oid_tostr(buf.data(), buf.size(), &id);
+        rev.commit = buf.data();
+        described = true;
+      }
+      history.revisions[given[k]].push_back(rev);
+    }
+  }
+  return history;
+}
+
+}  // namespace tenet
