@@ -5,7 +5,7 @@ BUILD_DIR ?= build
 JOBS ?= $(shell nproc)
 CMAKE_FLAGS ?= -DCMAKE_BUILD_TYPE=RelWithDebInfo -DTENET_WERROR=ON
 
-.PHONY: all deps configure build test demo clean update-reports
+.PHONY: all deps configure build test demo clean update-reports update-site screenshots
 
 all: build
 
@@ -34,12 +34,26 @@ demo: build
 	@echo "== tenet check examples/mistakes    (typical mistakes, on purpose)"
 	@$(BUILD_DIR)/tenet check examples/mistakes || true
 	@echo
+	@echo "== tenet build examples/acme -o $(BUILD_DIR)/site    (the published policies)"
+	@$(BUILD_DIR)/tenet build examples/acme -o $(BUILD_DIR)/site
+	@echo
+	@echo "Open $(abspath $(BUILD_DIR))/site/index.html in a browser to read the policies,"
+	@echo "the Statement of Applicability, coverage and drift as employees and auditors see them."
 	@echo "The tenet binary is at $(BUILD_DIR)/tenet. Try: $(BUILD_DIR)/tenet check --help"
 
 # Rewrites the report goldens in tests/reports/expected from the current
 # build. Read `git diff tests/reports` before committing what it wrote.
 update-reports: build
 	python3 tests/reports/check_reports.py $(BUILD_DIR)/tenet . --update
+
+# Rewrites the site goldens in tests/site/golden/expected. Read
+# `git diff tests/site` before committing what it wrote.
+update-site: build
+	python3 tests/site/check_site_golden.py $(BUILD_DIR)/tenet . --update
+
+# Renders the screenshots in docs/images with headless Chromium.
+screenshots: build
+	python3 tests/site/check_render.py $(BUILD_DIR)/tenet . --update-docs
 
 clean:
 	rm -rf $(BUILD_DIR)

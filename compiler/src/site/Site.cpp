@@ -497,7 +497,8 @@ class SiteBuilder {
         const EvidenceDecl& e = d.evidence[k];
         const EvidenceResult* r = cd && k < cd->result.evidence.size() ? &cd->result.evidence[k] : nullptr;
         b += "<li>";
-        if (e.expr && e.expr->kind == ExprKind::String && e.expr->text) {
+        bool described = e.expr && e.expr->kind == ExprKind::String && e.expr->text;
+        if (described) {
           b += esc(e.expr->text->value);
         } else {
           b += "<code>" + esc(oneLine(sourceText(e.expr ? e.expr->range : SourceRange{}))) + "</code>";
@@ -505,7 +506,7 @@ class SiteBuilder {
         }
         if (r) {
           b += " " + badge(r->outcome);
-          if (!r->detail.empty()) b += " <span class=\"detail\">" + esc(r->detail) + "</span>";
+          if (!r->detail.empty() && !described) b += " <span class=\"detail\">" + esc(r->detail) + "</span>";
         }
         b += "</li>\n";
       }
@@ -562,10 +563,17 @@ class SiteBuilder {
     return page("Frameworks", "frameworks.html", b);
   }
 
-  std::string linkList(const std::vector<CoverageLink>& links, bool via) const {
+  /// Links to controls; with `via`, how each reaches the requirement. The
+  /// controls in `skip` (those already listed as direct) are left out.
+  std::string linkList(const std::vector<CoverageLink>& links, bool via,
+                       const std::vector<CoverageLink>* skip = nullptr) const {
     std::string out;
     std::set<std::string> seen;
+    std::set<const Control*> direct;
+    if (skip)
+      for (const auto& l : *skip) direct.insert(l.control);
     for (const auto& l : links) {
+      if (direct.count(l.control)) continue;
       std::string item = "<a href=\"" + controlLink(*l.control) + "\">" + breakable(controlId(*l.control)) + "</a>";
       if (via)
         item += " <span class=\"via\">(" + std::string(relationName(l.kind)) + " via " + esc(l.via->framework->name) +
@@ -603,7 +611,7 @@ class SiteBuilder {
                          g->title ? " " + esc(g->title->value) : std::string());
       }
       b += "<tr id=\"" + anchor("req-", r.id) + "\"><td class=\"req-id\">" + esc(r.id) + "</td><td>" + esc(r.title) +
-           "</td><td>" + linkList(rc.direct, false) + "</td><td>" + linkList(rc.crosswalk, true) + "</td><td>" +
+           "</td><td>" + linkList(rc.direct, false) + "</td><td>" + linkList(rc.crosswalk, true, &rc.direct) + "</td><td>" +
            requirementStatus(rc) + "</td></tr>\n";
     }
     b += "</tbody>\n</table>\n</div>\n";
@@ -710,7 +718,7 @@ class SiteBuilder {
       where = fmt::format("{}:{}:{}", in_.sources->file(d.range.file).path, lc.line, lc.col);
     }
     return "<li><span class=\"status status-" + std::string(d.severity == Severity::Error ? "fail" : "unknown") +
-           "\">" + std::string(severityName(d.severity)) + "</span> " + (where.empty() ? "" : "<code>" + esc(where) + "</code> ") +
+           "\">" + (d.severity == Severity::Error ? "Error" : "Warning") + "</span> " + (where.empty() ? "" : "<code>" + esc(where) + "</code> ") +
            esc(d.message) + "</li>\n";
   }
 
