@@ -153,6 +153,7 @@ class SiteBuilder {
     std::vector<SiteFile> files;
     files.push_back({"index.html", indexPage()});
     for (const auto& [name, policy] : m_.policies) files.push_back({policyFile(*policy), policyPage(*policy)});
+    files.push_back({"all-policies.html", allPoliciesPage()});
     files.push_back({"frameworks.html", frameworksPage()});
     for (const Framework* fw : frameworks_) files.push_back({frameworkFile(*fw), frameworkPage(*fw)});
     files.push_back({"crosswalks.html", crosswalksPage()});
@@ -373,6 +374,7 @@ class SiteBuilder {
       b += "<td>" + policyStatus(*policy) + "</td></tr>\n";
     }
     b += "</tbody>\n</table>\n</div>\n";
+    b += "<p><a href=\"all-policies.html\">All policies in one document</a>, for printing or saving as PDF.</p>\n";
     b += "<p>Status as of " + asOf() + ": " + esc(summarySentence(in_.drift->summary)) +
          " See the <a href=\"drift.html\">drift report</a>.</p>\n</section>\n";
     b += "<section>\n<h2>Reports</h2>\n<ul>\n"
@@ -387,10 +389,25 @@ class SiteBuilder {
   // ---- one policy ----------------------------------------------------------
 
   std::string policyPage(const Policy& policy) const {
+    return page(titleOr(policy.decl->title, policy.decl->name.name), "", policyArticle(policy, ""), "document");
+  }
+
+  /// Every policy in one document, each starting on a new page in print.
+  std::string allPoliciesPage() const {
+    std::string b = "<h1 class=\"screen-only\">All policies</h1>\n<p class=\"screen-only\">Every policy in one "
+                    "document, for printing or saving as PDF: each policy starts on a new page.</p>\n";
+    for (const auto& [name, policy] : m_.policies) b += policyArticle(*policy, fileSlug(name) + "--");
+    return page("All policies", "", b, "document");
+  }
+
+  /// A policy as a document. `idPrefix` keeps anchors apart when several
+  /// policies share a page.
+  std::string policyArticle(const Policy& policy, const std::string& idPrefix) const {
     const PolicyDecl& d = *policy.decl;
     const PolicyDrift* pd = policyDrift_.count(&policy) ? policyDrift_.at(&policy) : nullptr;
     std::string title = titleOr(d.title, d.name.name);
-    std::string b = "<article class=\"policy\">\n";
+    std::string b = idPrefix.empty() ? "<article class=\"policy\">\n"
+                                     : "<article class=\"policy\" id=\"" + idPrefix + "policy\">\n";
     if (!org_.empty()) b += "<p class=\"org\">" + esc(org_) + "</p>\n";
     b += "<h1>" + esc(title) + "</h1>\n";
 
@@ -424,11 +441,11 @@ class SiteBuilder {
     if (!policy.controls.empty()) {
       ++number;
       b += fmt::format("<section class=\"controls\">\n<h2>{}. Controls</h2>\n", number);
-      for (const auto& c : policy.controls) b += controlSection(*c, number);
+      for (const auto& c : policy.controls) b += controlSection(*c, number, idPrefix);
       b += "</section>\n";
     }
     b += "</article>\n";
-    return page(title, "", b, "document");
+    return b;
   }
 
   std::string historySection(const Policy& policy) const {
@@ -458,13 +475,13 @@ class SiteBuilder {
     return b + "</section>\n";
   }
 
-  std::string controlSection(const Control& c, int sectionNumber) const {
+  std::string controlSection(const Control& c, int sectionNumber, const std::string& idPrefix) const {
     const ControlDecl& d = *c.decl;
     const ControlDrift* cd = controlDrift_.count(&c) ? controlDrift_.at(&c) : nullptr;
     std::size_t index = 0;
     for (std::size_t k = 0; k < c.policy->controls.size(); ++k)
       if (c.policy->controls[k].get() == &c) index = k + 1;
-    std::string b = "<section class=\"control\" id=\"" + anchor("control-", d.name.name) + "\">\n";
+    std::string b = "<section class=\"control\" id=\"" + anchor(idPrefix + "control-", d.name.name) + "\">\n";
     b += fmt::format("<h3>{}.{} {}</h3>\n", sectionNumber, index, esc(titleOr(d.title, d.name.name)));
     b += "<p class=\"control-meta\"><code>" + esc(controlId(c)) + "</code>";
     if (cd) b += " " + badge(cd->result.outcome);
