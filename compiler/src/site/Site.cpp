@@ -592,6 +592,7 @@ class SiteBuilder {
     for (const auto& l : links) {
       if (direct.count(l.control)) continue;
       std::string item = "<a href=\"" + controlLink(*l.control) + "\">" + breakable(controlId(*l.control)) + "</a>";
+      if (auto it = controlDrift_.find(l.control); it != controlDrift_.end()) item += " " + badge(it->second->result.outcome);
       if (via)
         item += " <span class=\"via\">(" + std::string(relationName(l.kind)) + " via " + esc(l.via->framework->name) +
                 " " + esc(l.via->id) + (l.derived ? ", derived" : "") + ")</span>";
@@ -677,10 +678,81 @@ class SiteBuilder {
     return page("Crosswalks", "crosswalks.html", b);
   }
 
+  /// The relations, each with its rationale; the sources of the crosswalks
+  /// once above them rather than on every row.
+  std::string crosswalkList(const Framework& a, const Framework& c) const {
+    const CrosswalkGraph& graph = *in_.graph;
+    std::string b;
+    std::vector<const CrosswalkDecl*> written = graph.crosswalksBetween(a, c);
+    if (!written.empty()) {
+      b += "<dl class=\"sources\">\n";
+      for (const CrosswalkDecl* cw : written) {
+        b += "<dt>" + esc(titleOr(cw->title, cw->from.name + " to " + cw->to.name)) + "</dt>\n<dd>";
+        if (const Property* src = findProperty(cw->properties, "source"); src && src->value && src->value->text)
+          b += "Source: " + esc(src->value->text->value);
+        if (const Property* url = findProperty(cw->properties, "url"); url && url->value && url->value->text) {
+          const std::string& u = url->value->text->value;
+          b += isSafeLink(u) ? " <a href=\"" + esc(u) + "\">" + esc(u) + "</a>" : " " + esc(u);
+        }
+        b += "</dd>\n";
+      }
+      b += "</dl>\n";
+    }
+    std::vector<Mapping> mappings = graph.mappings(a, c);
+    std::map<const Requirement*, std::vector<const Mapping*>> byFrom;
+    std::size_t derived = 0;
+    for (const auto& m : mappings) {
+      byFrom[m.from].push_back(&m);
+      derived += m.derived();
+    }
+    if (derived) {
+      std::string via;
+      for (const auto& chain : graph.chains(a, c)) {
+        std::string one;
+        for (const Framework* f : chain) one += (one.empty() ? "" : " to ") + f->title;
+        via += (via.empty() ? "" : "; ") + one;
+      }
+      b += "<p>No crosswalk joins these two frameworks directly: " + plural(derived, "relation is", "relations are") +
+           " derived through " + esc(via) + ". A derived relation takes the weakest link of its path.</p>\n";
+    }
+    b += "<p>Relations: <em>equal</em> (the same scope); <em>subset</em> (the left requirement is contained in the "
+         "right one); <em>superset</em> (the left contains the right); <em>intersects</em> (they overlap).</p>\n";
+    b += "<div class=\"table-wrap\">\n<table class=\"crosswalk\">\n<thead><tr><th scope=\"col\">" + esc(a.title) +
+         "</th><th scope=\"col\">" + esc(c.title) + "</th><th scope=\"col\">Relation</th><th scope=\"col\">"
+         "Rationale or path</th></tr></thead>\n<tbody>\n";
+    auto req = [&](const Requirement& r) {
+      std::string link = frameworkHasPage(*r.framework) ? "<a href=\"" + requirementLink(r) + "\">" + esc(r.id) + "</a>"
+                                                         : esc(r.id);
+      return "<span class=\"req-id\">" + link + "</span> " + esc(r.title);
+    };
+    for (const auto& r : a.requirements) {
+      auto it = byFrom.find(r.get());
+      if (it == byFrom.end()) {
+        const StatedGap* g = graph.gap(r.get(), c);
+        b += "<tr><td>" + req(*r) + "</td><td></td><td>none</td><td>" +
+             esc(g ? "No counterpart: " + g->reason : "No relation recorded.") + "</td></tr>\n";
+        continue;
+      }
+      for (const Mapping* m : it->second) {
+        std::string why;
+        if (m->derived()) why = "Derived: " + describePath(*m);
+        else if (const Relation* rel = m->path.front()->relation; rel && rel->rationale) why = rel->rationale->value;
+        b += "<tr><td>" + req(*r) + "</td><td>" + req(*m->to) + "</td><td>" + std::string(relationName(m->kind)) +
+             (m->derived() ? " (derived)" : "") + "</td><td>" + esc(why) + "</td></tr>\n";
+      }
+    }
+    b += "</tbody>\n</table>\n</div>\n";
+    return b;
+  }
+
+  bool frameworkHasPage(const Framework& fw) const {
+    return std::find(frameworks_.begin(), frameworks_.end(), &fw) != frameworks_.end();
+  }
+
   std::string crosswalkPage(const Framework& a, const Framework& c) const {
     std::string b = "<h1>" + esc(a.title) + " to " + esc(c.title) + "</h1>\n";
     b += "<p><a href=\"#list\">List</a> | <a href=\"#matrix\">Matrix</a></p>\n";
-    b += "<section id=\"list\">\n<h2>List</h2>\n" + table(crosswalkTable(*in_.graph, a, c)) + "</section>\n";
+    b += "<section id=\"list\">\n<h2>List</h2>\n" + crosswalkList(a, c) + "</section>\n";
     b += "<section id=\"matrix\" class=\"matrix\">\n<h2>Matrix</h2>\n" + table(crosswalkMatrix(*in_.graph, a, c)) +
          "</section>\n";
     return page(a.title + " to " + c.title, "crosswalks.html", b, "wide");
