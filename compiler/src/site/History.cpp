@@ -3,6 +3,7 @@
 
 #include <git2.h>
 
+#include <algorithm>
 #include <array>
 #include <cstring>
 #include <filesystem>
@@ -32,7 +33,6 @@ struct Owned {
 };
 
 using Repo = Owned<git_repository, git_repository_free>;
-using Walk = Owned<git_revwalk, git_revwalk_free>;
 using Commit = Owned<git_commit, git_commit_free>;
 using Tree = Owned<git_tree, git_tree_free>;
 using Entry = Owned<git_tree_entry, git_tree_entry_free>;
@@ -87,6 +87,49 @@ class BlobCache {
   std::unordered_map<git_oid, std::vector<git_oid>, OidHash, OidEq> cache_;
 };
 
+struct CommitInfo {
+  Revision revision;
+  std::int64_t commitTime = 0;
+  std::vector<git_oid> parents;
+};
+
+/// Commits read once, by id; null for one that is not in the repository
+/// (the parents of the oldest commit of a shallow clone).
+class CommitCache {
+ public:
+  explicit CommitCache(git_repository* repo) : repo_(repo) {}
+
+  const CommitInfo* get(const git_oid& id) {
+    auto it = cache_.find(id);
+    if (it != cache_.end()) return it->second ? &*it->second : nullptr;
+    Commit commit;
+    if (git_commit_lookup(commit.out(), repo_, &id) != 0) {
+      cache_.emplace(id, std::nullopt);
+      return nullptr;
+    }
+    CommitInfo info;
+    const git_signature* author = git_commit_author(commit.get());
+    std::int64_t seconds = author ? author->when.time : git_commit_time(commit.get());
+    std::int64_t days = seconds >= 0 ? seconds / 86400 : -((-seconds + 86399) / 86400);
+    info.revision.date = formatDate(civilFromDays(days));
+    info.revision.author = author && author->name ? author->name : "";
+    const char* summary = git_commit_summary(commit.get());
+    info.revision.summary = summary ? summary : "";
+    std::array<char, 13> buf{};
+    git_oid_tostr(buf.data(), buf.size(), &id);
+    info.revision.commit = buf.data();
+    info.commitTime = git_commit_time(commit.get());
+    unsigned int count = git_commit_parentcount(commit.get());
+    for (unsigned int p = 0; p < count; ++p)
+      if (const git_oid* pid = git_commit_parent_id(commit.get(), p)) info.parents.push_back(*pid);
+    return &*cache_.emplace(id, std::move(info)).first->second;
+  }
+
+ private:
+  git_repository* repo_;
+  std::unordered_map<git_oid, std::optional<CommitInfo>, OidHash, OidEq> cache_;
+};
+
 }  // namespace
 
 std::optional<History> readHistory(const std::vector<std::string>& files, std::string& why) {
@@ -132,53 +175,53 @@ std::optional<History> readHistory(const std::vector<std::string>& files, std::s
     why = "cannot read the git repository: " + lastError();
     return std::nullopt;
   }
-  Walk walk;
-  if (git_revwalk_new(walk.out(), repo.get()) != 0 ||
-      git_revwalk_sorting(walk.get(), GIT_SORT_TOPOLOGICAL | GIT_SORT_TIME) != 0 ||
-      git_revwalk_push(walk.get(), &head) != 0) {
-    why = "cannot read the git history: " + lastError();
-    return std::nullopt;
-  }
-  BlobCache cache(repo.get(), inRepo);
-  git_oid id;
-  while (git_revwalk_next(&id, walk.get()) == 0) {
-    Commit commit;
-    if (git_commit_lookup(commit.out(), repo.get(), &id) != 0) continue;
-    const std::vector<git_oid>* mine = cache.blobs(id);
-    if (!mine) continue;
-    std::vector<const std::vector<git_oid>*> parents;
-    unsigned int count = git_commit_parentcount(commit.get());
-    for (unsigned int k = 0; k < count; ++k) {
-      const git_oid* pid = git_commit_parent_id(commit.get(), k);
-      // In a shallow clone the parents of the oldest commit are not there.
-      if (const std::vector<git_oid>* p = pid ? cache.blobs(*pid) : nullptr) parents.push_back(p);
-    }
-    Revision rev;
-    bool described = false;
-    for (std::size_t k = 0; k < inRepo.size(); ++k) {
+  // Each file's history is walked on its own, as `git log FILE` does: a
+  // merge that kept one parent's version of the file is not shown, and only
+  // that parent is followed. The commits are read by hand rather than with
+  // a revwalk, which cannot walk a shallow clone: there a missing parent
+  // simply ends the history.
+  CommitCache commits(repo.get());
+  BlobCache blobs(repo.get(), inRepo);
+  for (std::size_t k = 0; k < inRepo.size(); ++k) {
+    std::vector<const CommitInfo*> shown;
+    std::unordered_map<git_oid, bool, OidHash, OidEq> visited;
+    std::vector<git_oid> todo{head};
+    while (!todo.empty()) {
+      git_oid id = todo.back();
+      todo.pop_back();
+      if (!visited.emplace(id, true).second) continue;
+      const CommitInfo* info = commits.get(id);
+      const std::vector<git_oid>* mine = info ? blobs.blobs(id) : nullptr;
+      if (!mine) continue;
       const git_oid& blob = (*mine)[k];
-      bool present = !git_oid_is_zero(&blob);
-      // As `git log FILE` shows it: a commit that changed the file against
-      // each of its parents (a merge that took one side's version did not).
-      bool changed = parents.empty() ? present : true;
-      for (const auto* p : parents)
-        if (git_oid_equal(&(*p)[k], &blob)) changed = false;
-      if (!changed) continue;
-      if (!described) {
-        const git_signature* author = git_commit_author(commit.get());
-        std::int64_t seconds = author ? author->when.time : git_commit_time(commit.get());
-        std::int64_t days = seconds >= 0 ? seconds / 86400 : -((-seconds + 86399) / 86400);
-        rev.date = formatDate(civilFromDays(days));
-        rev.author = author && author->name ? author->name : "";
-        const char* summary = git_commit_summary(commit.get());
-        rev.summary = summary ? summary : "";
-        std::array<char, 13> buf{};
-        git_oid_tostr(buf.data(), buf.size(), &id);
-        rev.commit = buf.data();
-        described = true;
+      std::vector<std::pair<git_oid, const std::vector<git_oid>*>> parents;
+      for (const git_oid& pid : info->parents)
+        if (commits.get(pid))
+          if (const std::vector<git_oid>* pb = blobs.blobs(pid)) parents.push_back({pid, pb});
+      if (parents.empty()) {
+        if (!git_oid_is_zero(&blob)) shown.push_back(info);
+        continue;
       }
-      history.revisions[given[k]].push_back(rev);
+      const git_oid* same = nullptr;
+      for (const auto& [pid, pb] : parents)
+        if (git_oid_equal(&(*pb)[k], &blob)) {
+          same = &pid;
+          break;
+        }
+      if (same) {
+        todo.push_back(*same);  // the file came from this parent unchanged
+        continue;
+      }
+      shown.push_back(info);
+      for (auto it = parents.rbegin(); it != parents.rend(); ++it) todo.push_back(it->first);
     }
+    // Newest first, as git log lists them.
+    std::sort(shown.begin(), shown.end(), [](const CommitInfo* a, const CommitInfo* b) {
+      if (a->commitTime != b->commitTime) return a->commitTime > b->commitTime;
+      return a->revision.commit < b->revision.commit;
+    });
+    auto& list = history.revisions[given[k]];
+    for (const CommitInfo* c : shown) list.push_back(c->revision);
   }
   return history;
 }

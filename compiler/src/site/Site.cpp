@@ -637,7 +637,8 @@ class SiteBuilder {
   }
 
   std::string requirementStatus(const RequirementCoverage& rc) const {
-    if (rc.exclusion) return "<span class=\"status status-excluded\">Excluded</span> " + esc(rc.exclusion->reason.value);
+    if (rc.exclusion)
+      return "<span class=\"status status-excluded\">Excluded</span>\n" + prose(rc.exclusion->reason, nullptr, nullptr, 3);
     if (auto o = implementationStatus(rc, in_.drift)) return badge(*o);
     switch (rc.state) {
       case CoverageState::Full: return "<span class=\"status status-crosswalk\">Covered through a crosswalk</span>";
@@ -777,7 +778,8 @@ class SiteBuilder {
         const Requirement& r = *e.coverage->requirement;
         std::string status = e.outcome ? badge(*e.outcome) + " " : std::string();
         b += "<tr><td class=\"req-id\"><a href=\"" + requirementLink(r) + "\">" + esc(r.id) + "</a></td><td>" +
-             esc(r.title) + "</td><td>" + (e.applicable ? "Yes" : "No") + "</td><td>" + esc(e.justification) +
+             esc(r.title) + "</td><td>" + (e.applicable ? "Yes" : "No") + "</td><td>" +
+             (e.coverage->exclusion ? prose(e.coverage->exclusion->reason, nullptr, nullptr, 3) : esc(e.justification)) +
              "</td><td>" + (e.applicable ? linkList(e.coverage->direct, false) : std::string()) + "</td><td>" + status +
              esc(e.status) + "</td></tr>\n";
       }
