@@ -141,7 +141,20 @@ std::optional<History> readHistory(const std::vector<std::string>& files, std::s
   if (ec) return std::nullopt;
   Repo repo;
   int rc = git_repository_open_ext(repo.out(), first.parent_path().c_str(), 0, nullptr);
-  if (rc == GIT_ENOTFOUND) return std::nullopt;
+  if (rc == GIT_ENOTFOUND) {
+    // libgit2 also says "not found" for a repository that git refuses to
+    // read because another user owns it (git's safe.directory check).
+    for (fs::path dir = first.parent_path(); !dir.empty(); dir = dir.parent_path()) {
+      if (fs::exists(dir / ".git", ec)) {
+        why = "the git repository at '" + dir.string() +
+              "' belongs to another user, so git does not read it; if it is trusted, run: git config --global "
+              "--add safe.directory " + dir.string();
+        return std::nullopt;
+      }
+      if (dir == dir.root_path()) break;
+    }
+    return std::nullopt;
+  }
   if (rc != 0) {
     why = "cannot read the git repository: " + lastError();
     return std::nullopt;
@@ -199,7 +212,10 @@ std::optional<History> readHistory(const std::vector<std::string>& files, std::s
         if (commits.get(pid))
           if (const std::vector<git_oid>* pb = blobs.blobs(pid)) parents.push_back({pid, pb});
       if (parents.empty()) {
-        if (!git_oid_is_zero(&blob)) shown.push_back(info);
+        // A root commit that holds the file added it. The oldest commit of a
+        // shallow clone is not listed: whether it changed the file cannot
+        // be told without its parent.
+        if (info->parents.empty() && !git_oid_is_zero(&blob)) shown.push_back(info);
         continue;
       }
       const git_oid* same = nullptr;

@@ -106,6 +106,18 @@ bool writeSite(const std::string& dirText, const std::vector<SiteFile>& files, s
     return false;
   }
 
+  // Replacing the folder one is in (or one above it) would leave the shell
+  // in a folder that no longer exists.
+  fs::path cwd = fs::current_path(ec);
+  if (!ec) {
+    fs::path here = cwd.lexically_normal();
+    fs::path rel = here.lexically_relative(target);
+    if (!rel.empty() && *rel.begin() != "..") {
+      error = fmt::format("'{}' is the current folder or holds it; name a folder inside it, such as 'site'", dirText);
+      return false;
+    }
+  }
+
   // Only a missing folder, an empty one, or a previous site is replaced.
   struct stat st {};
   bool exists = ::lstat(target.c_str(), &st) == 0;

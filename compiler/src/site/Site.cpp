@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <filesystem>
 #include <map>
 #include <set>
 #include <sstream>
@@ -111,15 +112,15 @@ std::string badge(Outcome o) {
   return fmt::format("<span class=\"status status-{}\">{}</span>", outcomeName(o), outcomeWord(o));
 }
 
-/// Worst first: a failing control makes a policy fail. Manual controls are
-/// checked by people, so they only give the status when nothing else does.
+/// Worst first, as for a requirement's status: a failing control makes a
+/// policy fail, and it shows "pass" only when every control passes.
 int severityRank(Outcome o) {
   switch (o) {
     case Outcome::Fail: return 0;
     case Outcome::Unknown: return 1;
     case Outcome::Waived: return 2;
-    case Outcome::Pass: return 3;
-    case Outcome::Manual: return 4;
+    case Outcome::Manual: return 3;
+    case Outcome::Pass: return 4;
   }
   return 1;
 }
@@ -189,6 +190,18 @@ class SiteBuilder {
   static std::string controlId(const Control& c) { return c.policy->decl->name.name + "." + c.decl->name.name; }
 
   std::string asOf() const { return formatDate(in_.drift->asOf); }
+
+  /// A source file's path relative to the project's folder, when it is in it.
+  std::string displayPath(const std::string& path) const {
+    if (in_.projectRoot.empty()) return path;
+    std::error_code ec;
+    std::filesystem::path abs = std::filesystem::absolute(path, ec);
+    std::filesystem::path root = std::filesystem::absolute(in_.projectRoot, ec);
+    if (ec) return path;
+    std::filesystem::path rel = abs.lexically_normal().lexically_relative(root.lexically_normal());
+    if (rel.empty() || *rel.begin() == "..") return path;
+    return rel.generic_string();
+  }
 
   std::string sourceText(SourceRange r) const {
     if (!r.valid()) return {};
@@ -311,7 +324,7 @@ class SiteBuilder {
       ++total;
     }
     Outcome worst() const {
-      Outcome w = Outcome::Manual;
+      Outcome w = Outcome::Pass;
       for (int k = 0; k < 5; ++k)
         if (n[k] && severityRank(static_cast<Outcome>(k)) < severityRank(w)) w = static_cast<Outcome>(k);
       return w;
@@ -456,11 +469,16 @@ class SiteBuilder {
     std::string b = "<section class=\"history\">\n<h2>Revision history</h2>\n";
     auto dirty = in_.history->uncommitted.find(path);
     if (dirty != in_.history->uncommitted.end() && dirty->second)
-      b += "<p class=\"note\">This copy includes changes to <code>" + esc(path) +
+      b += "<p class=\"note\">This copy includes changes to <code>" + esc(displayPath(path)) +
            "</code> that are not committed yet.</p>\n";
     if (it->second.empty()) {
-      b += "<p>The policy's file has not been committed yet.</p>\n</section>\n";
-      return b;
+      bool isDirty = dirty != in_.history->uncommitted.end() && dirty->second;
+      if (in_.history->shallow && !isDirty)
+        b += "<p class=\"note\">This copy of the repository holds only its latest commits (a shallow clone), and "
+             "they did not change this policy. Build from a full clone to show its revision history.</p>\n";
+      else
+        b += "<p>The policy's file has not been committed yet.</p>\n";
+      return b + "</section>\n";
     }
     b += "<div class=\"table-wrap\">\n<table>\n<thead><tr><th scope=\"col\">Date</th><th scope=\"col\">Author</th>"
          "<th scope=\"col\">Change</th><th scope=\"col\">Commit</th></tr></thead>\n<tbody>\n";
@@ -553,8 +571,7 @@ class SiteBuilder {
       const ExceptionDecl& ex = *cd->waivedBy->decl;
       b += "<dt>Exception</dt><dd>" + esc(titleOr(ex.title, ex.name.name));
       if (std::string until = propertyText(ex.properties, "expires"); !until.empty()) b += ", until " + esc(until);
-      if (std::string approver = propertyText(ex.properties, "approver"); !approver.empty())
-        b += ", approved by " + esc(approver);
+      if (cd->waivedBy->approver) b += ", approved by " + esc(roleText(cd->waivedBy->approver, true));
       b += "</dd>\n";
     }
     b += "</dl>\n</section>\n";
@@ -763,7 +780,8 @@ class SiteBuilder {
 
   std::string soaPage() const {
     const Framework* iso = m_.framework("iso27001");
-    std::string b = "<h1>Statement of Applicability</h1>\n";
+    std::string b = org_.empty() ? std::string() : "<p class=\"org\">" + esc(org_) + "</p>\n";
+    b += "<h1>Statement of Applicability</h1>\n";
     if (!iso) {
       b += "<p>The project has no ISO/IEC 27001:2022 catalogue, so there is no Statement of Applicability.</p>\n";
     } else {
@@ -806,7 +824,7 @@ class SiteBuilder {
     std::string where;
     if (d.range.valid()) {
       LineCol lc = in_.sources->lineCol(d.range.file, d.range.begin);
-      where = fmt::format("{}:{}:{}", in_.sources->file(d.range.file).path, lc.line, lc.col);
+      where = fmt::format("{}:{}:{}", displayPath(in_.sources->file(d.range.file).path), lc.line, lc.col);
     }
     return "<li><span class=\"status status-" + std::string(d.severity == Severity::Error ? "fail" : "unknown") +
            "\">" + (d.severity == Severity::Error ? "Error" : "Warning") + "</span> " + (where.empty() ? "" : "<code>" + esc(where) + "</code> ") +
@@ -841,20 +859,36 @@ class SiteBuilder {
       b += "</tbody>\n</table>\n</div>\n</section>\n";
     }
     if (!m_.exceptions.empty()) {
-      b += "<section>\n<h2>Exceptions</h2>\n<div class=\"table-wrap\">\n<table>\n<thead><tr><th scope=\"col\">"
-           "Exception</th><th scope=\"col\">Waives</th><th scope=\"col\">Approver</th><th scope=\"col\">Granted</th>"
-           "<th scope=\"col\">Expires</th></tr></thead>\n<tbody>\n";
+      b += "<section>\n<h2>Exceptions</h2>\n<div class=\"table-wrap\">\n<table class=\"exceptions\">\n<thead><tr>"
+           "<th scope=\"col\">Exception</th><th scope=\"col\">Waives</th><th scope=\"col\">Approver</th>"
+           "<th scope=\"col\">Granted</th><th scope=\"col\">Expires</th><th scope=\"col\">Status</th>"
+           "<th scope=\"col\">Reason</th></tr></thead>\n<tbody>\n";
       for (const auto& [name, ex] : m_.exceptions) {
         const ExceptionDecl& d = *ex->decl;
         b += "<tr><td>" + esc(titleOr(d.title, d.name.name)) + "</td><td>" +
              (ex->waives ? "<a href=\"" + controlLink(*ex->waives) + "\">" + esc(controlId(*ex->waives)) + "</a>"
                          : std::string()) +
-             "</td><td>" + esc(roleText(ex->approver, true)) + "</td><td>" + esc(propertyText(d.properties, "granted")) +
-             "</td><td>" + esc(propertyText(d.properties, "expires")) + "</td></tr>\n";
+             "</td><td>" + esc(roleText(ex->approver, true)) + "</td><td class=\"date\">" +
+             esc(propertyText(d.properties, "granted")) + "</td><td class=\"date\">" +
+             esc(propertyText(d.properties, "expires")) + "</td><td>" + exceptionStatus(*ex) + "</td><td>";
+        if (const Property* reason = findProperty(d.properties, "reason"); reason && reason->value && reason->value->text)
+          b += prose(*reason->value->text, nullptr, nullptr, 3);
+        b += "</td></tr>\n";
       }
       b += "</tbody>\n</table>\n</div>\n</section>\n";
     }
     return page("Drift", "drift.html", b);
+  }
+
+  /// Whether an exception waives anything as of the report's date, as
+  /// `tenet drift` decides it: it must be approved and not expired.
+  std::string exceptionStatus(const Exception& ex) const {
+    const Property* expires = findProperty(ex.decl->properties, "expires");
+    if (expires && expires->value && expires->value->kind == ExprKind::Date &&
+        expires->value->dateValue < in_.drift->asOf)
+      return "<span class=\"status status-fail\">Expired</span> it waives nothing";
+    if (!ex.approver) return "<span class=\"status status-fail\">Not approved</span> it waives nothing";
+    return "<span class=\"status status-waived\">In force</span>";
   }
 
   std::string driftDetails(const ControlDrift& cd) const {

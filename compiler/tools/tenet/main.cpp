@@ -367,7 +367,7 @@ struct BuildArgs {
   std::string output = "site";
   std::string asOf;
   std::string factsDir;
-  bool history = true;
+  bool noHistory = false;
 };
 
 int runBuild(const BuildArgs& args) {
@@ -391,7 +391,7 @@ int runBuild(const BuildArgs& args) {
 
   const tenet::Model& m = *comp->model();
   std::optional<tenet::History> history;
-  if (args.history) {
+  if (!args.noHistory) {
     std::vector<std::string> files;
     for (const auto& [name, policy] : m.policies) files.push_back(comp->sources().file(policy->decl->range.file).path);
     std::sort(files.begin(), files.end());
@@ -409,6 +409,7 @@ int runBuild(const BuildArgs& args) {
   in.problems = &problems;
   in.history = history ? &*history : nullptr;
   in.toolVersion = TENET_VERSION;
+  in.projectRoot = projectRoot(args.project.paths);
   std::vector<tenet::SiteFile> files = tenet::renderSite(in);
   std::string error;
   if (!tenet::writeSite(args.output, files, error)) {
@@ -436,7 +437,8 @@ int main(int argc, char** argv) {
   app.footer(
       "Exit codes: 0 when nothing is wrong, 1 when problems were found in the policies (for\n"
       "drift: when controls fail), 2 when the command was used wrongly or an input could not be\n"
-      "read or used (for drift: also a project with errors, or a facts file that does not fit).\n"
+      "read or used (for drift: also a project with errors, or a facts file that does not fit; for\n"
+      "build: also a site that could not be written).\n"
       "Run 'tenet COMMAND --help' for the options of one command.");
 
   std::vector<std::string> paths;
@@ -568,7 +570,7 @@ int main(int argc, char** argv) {
                     "the same files with the same --as-of give identical sites.");
   build->add_option("--facts-dir", buildArgs.factsDir,
                     "Read each facts file from this folder (by file name) instead of its 'source' path.");
-  build->add_flag("!--no-history", buildArgs.history,
+  build->add_flag("--no-history", buildArgs.noHistory,
                   "Leave out the revision history (it is read from git when the policies are in a repository).");
   addProjectOptions(build, buildArgs.project, "Files or folders of the project. Default: the current folder.");
 

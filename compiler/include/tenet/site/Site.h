@@ -31,6 +31,9 @@ struct SiteInput {
   const DiagnosticEngine* problems = nullptr;  ///< what evaluating found (expired exceptions, overdue reviews)
   const History* history = nullptr;         ///< null outside a git repository
   std::string toolVersion;
+  /// The project's folder: file paths on the pages are written relative to
+  /// it, so that the site does not depend on where it was built.
+  std::string projectRoot;
 };
 
 /// Renders every page. The result depends only on the input: the same
