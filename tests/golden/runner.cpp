@@ -29,6 +29,7 @@
 #include "tenet/diag/Render.h"
 #include "tenet/driver/Compilation.h"
 #include "tenet/analysis/ProseDrift.h"
+#include "tenet/lint/Lint.h"
 #include "tenet/eval/Drift.h"
 
 namespace fs = std::filesystem;
@@ -257,6 +258,19 @@ std::vector<Finding> runCase(const std::string& path, bool show) {
       drift.asOf = kGoldenDate;
       tenet::computeDrift(*comp.model(), facts, drift, comp.diagnostics());
       tenet::checkProseDrift(*comp.model(), comp.sources(), comp.diagnostics());
+      comp.diagnostics().sort(comp.sources());
+    }
+    // Cases of the lint area run as `tenet lint` does, as of the same date;
+    // the others as `tenet check` does, with the lint block applied.
+    if (comp.model()) {
+      tenet::LintConfigOptions config;
+      bool lint = path.rfind("lint/", 0) == 0 || path.find("/lint/") != std::string::npos;
+      if (lint && !comp.diagnostics().hasErrors()) {
+        tenet::LintContext ctx{*comp.model(), comp.sources(), kGoldenDate, comp.diagnostics()};
+        tenet::runLintRules(ctx);
+        config.reportSuppressions = true;
+      }
+      tenet::applyLintConfig(*comp.model(), comp.units(), comp.sources(), comp.diagnostics(), config);
       comp.diagnostics().sort(comp.sources());
     }
   } catch (const std::exception& ex) {

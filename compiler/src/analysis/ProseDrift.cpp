@@ -15,7 +15,7 @@ namespace tenet {
 
 namespace {
 
-enum class Meaning { Cadence, Vague };
+enum class Meaning { Cadence, Vague, Weak, Unmeasurable };
 
 /// A phrase as a list of lowercase words. In `every #n #unit`, `#n` is a
 /// count (digits, or one to twelve) and `#unit` a unit of time.
@@ -52,6 +52,18 @@ const std::vector<Phrase>& phrases() {
     for (auto t : {"regularly", "periodically", "as needed", "as required", "from time to time", "routinely",
                    "on a regular basis", "at regular intervals", "when necessary"})
       out.push_back(Phrase{splitWords(t), Meaning::Vague, {}});
+    // Wording the linter reads (weak-modal, vague-wording).
+    for (auto t : {"should", "should not", "may", "may not", "might", "could", "ideally", "where possible",
+                   "if possible", "as far as possible", "where practical", "where practicable", "if practicable",
+                   "as far as practicable", "endeavour to", "endeavor to", "try to", "tries to", "aim to", "aims to",
+                   "strive to", "strives to", "is encouraged to", "are encouraged to", "is recommended",
+                   "are recommended", "it is recommended"})
+      out.push_back(Phrase{splitWords(t), Meaning::Weak, {}});
+    for (auto t : {"appropriate", "appropriately", "as appropriate", "where appropriate", "adequate", "adequately",
+                   "sufficient", "sufficiently", "reasonable", "reasonably", "timely", "in a timely manner",
+                   "promptly", "as soon as possible", "as soon as practicable", "best practice", "best practices",
+                   "industry standard", "industry-standard", "commercially reasonable"})
+      out.push_back(Phrase{splitWords(t), Meaning::Unmeasurable, {}});
     return out;
   }();
   return kPhrases;
@@ -263,6 +275,7 @@ void checkStatement(const Text& statement, const Duration* declared, const std::
       SourceRange at{part.range.file, part.range.begin + static_cast<std::uint32_t>(f.begin),
                      part.range.begin + static_cast<std::uint32_t>(f.end)};
       std::string phrase = collapsed(std::string_view(text).substr(f.begin, f.end - f.begin));
+      if (f.phrase->meaning == Meaning::Weak || f.phrase->meaning == Meaning::Unmeasurable) continue;
       if (f.phrase->meaning == Meaning::Vague) {
         // With a declared cadence the vague word is a matter of style, not drift.
         if (!declared) diags.report(DiagCode::VagueCadence, at, phrase);
@@ -275,7 +288,45 @@ void checkStatement(const Text& statement, const Duration* declared, const std::
   }
 }
 
+/// Whether the sentence around [begin, end) of `text` holds a digit: a
+/// number makes "promptly, within 24 hours" measurable.
+bool sentenceHasNumber(std::string_view text, std::size_t begin, std::size_t end) {
+  auto stop = [&](std::size_t i) {
+    char c = text[i];
+    if (c == '!' || c == '?' || c == ';') return true;
+    // A full stop ends a sentence; one between digits ("1.5") does not.
+    if (c == '.') return i + 1 >= text.size() || isSpace(text[i + 1]);
+    return c == '\n' && i + 1 < text.size() && text.find_first_not_of(" \t\r", i + 1) != std::string_view::npos &&
+           text[text.find_first_not_of(" \t\r", i + 1)] == '\n';  // a blank line
+  };
+  std::size_t a = begin, b = end;
+  while (a > 0 && !stop(a - 1)) --a;
+  while (b < text.size() && !stop(b)) ++b;
+  for (std::size_t i = a; i < b; ++i)
+    if (text[i] >= '0' && text[i] <= '9') return true;
+  return false;
+}
+
 }  // namespace
+
+std::vector<WordingFinding> findWording(const Text& text, const SourceManager& sm) {
+  std::vector<WordingFinding> out;
+  for (const TextPart& part : text.parts) {
+    if (part.isInterpolation || !part.range.valid()) continue;
+    std::string scanned = maskedSource(sm.text(part.range), text.isProse);
+    for (const Found& f : findPhrases(scanned)) {
+      WordingKind kind;
+      if (f.phrase->meaning == Meaning::Weak) kind = WordingKind::WeakModal;
+      else if (f.phrase->meaning == Meaning::Unmeasurable) kind = WordingKind::Unmeasurable;
+      else continue;
+      if (kind == WordingKind::Unmeasurable && sentenceHasNumber(scanned, f.begin, f.end)) continue;
+      SourceRange at{part.range.file, part.range.begin + static_cast<std::uint32_t>(f.begin),
+                     part.range.begin + static_cast<std::uint32_t>(f.end)};
+      out.push_back({kind, at, collapsed(std::string_view(scanned).substr(f.begin, f.end - f.begin))});
+    }
+  }
+  return out;
+}
 
 void checkProseDrift(const Model& model, const SourceManager& sm, DiagnosticEngine& diags) {
   for (const auto& [_, policy] : model.policies) {

@@ -27,6 +27,15 @@ Diagnostic& DiagnosticEngine::add(DiagCode code, Severity severity, SourceRange 
   return diags_.back();
 }
 
+void DiagnosticEngine::setSeverity(std::size_t index, Severity s) {
+  Diagnostic& d = diags_.at(index);
+  if (d.severity == Severity::Error) --errors_;
+  if (d.severity == Severity::Warning) --warnings_;
+  d.severity = s;
+  if (s == Severity::Error) ++errors_;
+  if (s == Severity::Warning) ++warnings_;
+}
+
 void DiagnosticEngine::sort(const SourceManager& sm) {
   auto key = [&](const Diagnostic& d) {
     std::string_view path = d.range.valid() ? std::string_view(sm.file(d.range.file).path) : std::string_view();

@@ -33,7 +33,7 @@ void renderJson(std::ostream& out, const SourceManager& sm, const DiagnosticEngi
     j["notes"] = notes;
     j["help"] = d.help.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(d.help);
     nlohmann::ordered_json fixes = nlohmann::ordered_json::array();
-    for (const auto& f : d.fixits) fixes.push_back({{"location", location(sm, f.range)}, {"replacement", f.replacement}});
+    for (const auto& f : d.fixits) fixes.push_back({{"location", location(sm, f.range)}, {"replacement", f.replacement}, {"safe", f.safe}});
     j["fixes"] = fixes;
     list.push_back(std::move(j));
   }

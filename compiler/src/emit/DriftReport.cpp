@@ -2,6 +2,7 @@
 // for programs, SARIF 2.1.0 for code scanning, GitHub workflow annotations.
 // Output depends only on the report and the diagnostics: same input, same bytes.
 #include "tenet/emit/DriftReport.h"
+#include "tenet/lint/Lint.h"
 
 #include <fmt/format.h>
 
@@ -578,6 +579,14 @@ void renderSarifReport(std::ostream& out, const DriftReport& report, const Sourc
   for (const auto& [id, info] : diagRules) {
     if (ruleIndex.count(id)) continue;
     ruleIndex[id] = rules.size();
+    if (const LintRule* lint = findLintRule(id)) {
+      rules.push_back({{"id", id},
+                       {"shortDescription", {{"text", std::string(lint->summary)}}},
+                       {"fullDescription", {{"text", diagnosticDescription(*info)}}},
+                       {"defaultConfiguration", {{"level", sarifLevel(info->severity)}}},
+                       {"properties", {{"tags", {"lint", std::string(categoryName(lint->category))}}}}});
+      continue;
+    }
     rules.push_back({{"id", id},
                      {"shortDescription", {{"text", diagnosticDescription(*info)}}},
                      {"defaultConfiguration", {{"level", sarifLevel(info->severity)}}},
@@ -622,7 +631,8 @@ void renderSarifReport(std::ostream& out, const DriftReport& report, const Sourc
   run["invocations"] = Json::array({std::move(invocation)});
   run["columnKind"] = "unicodeCodePoints";
   run["results"] = std::move(jresults);
-  run["properties"] = {{"asOf", formatDate(report.asOf)},
+  if (!o.diagnosticsOnly)
+    run["properties"] = {{"asOf", formatDate(report.asOf)},
                        {"summary",
                         {{"pass", s.pass}, {"fail", s.fail}, {"unknown", s.unknown}, {"manual", s.manual},
                          {"waived", s.waived}}}};
@@ -710,6 +720,31 @@ void renderGithubReport(std::ostream& out, const DriftReport& report, const Sour
 
 void renderDrift(std::ostream& out, const DriftReport& report, const SourceManager& sm,
                  const DiagnosticEngine& diags, DriftFormat format, const DriftRenderOptions& options) {
+  if (options.diagnosticsOnly) {
+    switch (format) {
+      case DriftFormat::Text: {
+        TextRenderOptions ro;
+        ro.color = options.color;
+        renderTextAll(out, sm, diags, ro);
+        std::string summary = summaryLine(diags);
+        out << (summary.empty() ? std::string("No problems found.") : summary + " found.") << '\n';
+        return;
+      }
+      case DriftFormat::Json: renderJson(out, sm, diags); return;
+      case DriftFormat::Sarif: renderSarifReport(out, report, sm, diags, options); return;
+      case DriftFormat::Github: {
+        for (const auto& d : diags.all()) {
+          std::string message = d.message;
+          for (const auto& n : d.notes) message += "\nnote: " + n.message;
+          if (!d.help.empty()) message += "\nhelp: " + d.help;
+          annotation(out, githubCommand(d.severity), where(sm, d.range), d.name(), message);
+        }
+        std::string summary = summaryLine(diags);
+        out << (summary.empty() ? std::string("No problems found.") : summary + " found.") << '\n';
+        return;
+      }
+    }
+  }
   switch (format) {
     case DriftFormat::Text: renderTextReport(out, report, sm, diags, options); break;
     case DriftFormat::Json: renderJsonReport(out, report, sm, diags); break;

@@ -24,6 +24,27 @@ Date addDuration(const Date& d, const Duration& dur) {
 
 }  // namespace
 
+std::optional<Date> nextReviewDate(const Policy& policy) {
+  const Property* effective = findProperty(policy.decl->properties, "effective");
+  const Property* review = findProperty(policy.decl->properties, "review");
+  if (effective && review && effective->value && review->value && effective->value->kind == ExprKind::Date &&
+      review->value->kind == ExprKind::Cadence && review->value->durationValue.amount > 0)
+    return addDuration(effective->value->dateValue, review->value->durationValue);
+  return std::nullopt;
+}
+
+bool checkPolicyReview(const Policy& policy, Date asOf, DiagnosticEngine& diags, std::optional<Date>& next) {
+  next = nextReviewDate(policy);
+  if (!next) return false;
+  std::int64_t late = daysFromCivil(asOf) - daysFromCivil(*next);
+  if (late <= 0) return false;
+  const Property* review = findProperty(policy.decl->properties, "review");
+  diags.report(DiagCode::ReviewOverdue, review->range, policy.decl->name.name, formatDate(*next),
+               fmt::format("{} day{}", late, late == 1 ? "" : "s"))
+      .withHelp("review the policy, then record it with a new version and effective date");
+  return true;
+}
+
 void applyBaseline(DriftReport& report, const std::set<std::string>& failedBefore) {
   report.summary.hasBaseline = true;
   report.summary.knownFailures = 0;
@@ -64,19 +85,7 @@ DriftReport computeDrift(const Model& model, const std::map<std::string, LoadedF
   for (const auto& [name, policy] : model.policies) {
     PolicyDrift pd;
     pd.policy = policy.get();
-    const Property* effective = findProperty(policy->decl->properties, "effective");
-    const Property* review = findProperty(policy->decl->properties, "review");
-    if (effective && review && effective->value->kind == ExprKind::Date && review->value->kind == ExprKind::Cadence &&
-        review->value->durationValue.amount > 0) {
-      pd.nextReview = addDuration(effective->value->dateValue, review->value->durationValue);
-      std::int64_t late = today - daysFromCivil(*pd.nextReview);
-      if (late > 0) {
-        pd.reviewOverdue = true;
-        diags.report(DiagCode::ReviewOverdue, review->range, name, formatDate(*pd.nextReview),
-                     fmt::format("{} day{}", late, late == 1 ? "" : "s"))
-            .withHelp("review the policy, then record it with a new version and effective date");
-      }
-    }
+    pd.reviewOverdue = checkPolicyReview(*policy, options.asOf, diags, pd.nextReview);
     for (const auto& control : policy->controls) {
       ControlDrift cd;
       cd.result = evaluator.evaluate(*control);

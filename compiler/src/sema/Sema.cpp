@@ -7,6 +7,7 @@
 #include <set>
 
 #include "Checker.h"
+#include "tenet/lint/Lint.h"
 
 namespace tenet {
 
@@ -475,6 +476,14 @@ class Analyzer {
     if (&p != m_.project) return;
     checkProperties("a project", p.name, p.properties, kProjectProps);
     for (const auto& l : p.lint) {
+      if (!findLintRule(l.rule.name)) {
+        auto& d = diags_.report(DiagCode::UnknownLintRule, l.rule.range, l.rule.name);
+        std::vector<std::string> ids;
+        for (const LintRule& r : lintRules()) ids.emplace_back(r.id());
+        std::string best = closestName(l.rule.name, ids);
+        if (!best.empty()) d.withHelp("did you mean '" + best + "'?").withFix(l.rule.range, best);
+        else d.withHelp("'tenet rules' lists the rules");
+      }
       const std::string& lv = l.level.name;
       if (lv != "error" && lv != "warning" && lv != "off") {
         auto& d = diags_.report(DiagCode::InvalidLintLevel, l.level.range, lv);
@@ -520,15 +529,27 @@ class Analyzer {
     checkProperties("a control", c.name, c.properties, kControlProps);
     if (c.statement) checker_.checkProse(*c.statement, &c, &p);
     std::map<const Requirement*, const ReqRef*> listed;
+    const ReqRef* previous = nullptr;
     for (const auto& ref : c.satisfies) {
+      const ReqRef* before = previous;
+      previous = &ref;
       if (ref.framework.name.empty() || ref.id.empty()) continue;  // a syntax error was reported
       const Framework* fw = resolveFramework(ref.framework);
       if (!fw) continue;
       const Requirement* r = resolveRequirement(*fw, ref.id, ref.idRange);
       if (!r) continue;
       if (auto [it, fresh] = listed.emplace(r, &ref); !fresh) {
-        diags_.report(DiagCode::DuplicateRequirement, ref.range, ref.framework.name + "." + ref.id)
-            .note("first listed here", it->second->range);
+        auto& d = diags_.report(DiagCode::DuplicateRequirement, ref.range, ref.framework.name + "." + ref.id)
+                      .note("first listed here", it->second->range);
+        // Removing `, id` changes nothing, when only a comma and spaces
+        // join it to the reference before it in the same list.
+        if (before && before->range.file == ref.range.file && before->range.end <= ref.range.begin) {
+          std::string_view between =
+              sm_.text(SourceRange{ref.range.file, before->range.end, ref.range.begin});
+          if (between.find_first_not_of(" \t,") == std::string_view::npos &&
+              std::count(between.begin(), between.end(), ',') == 1)
+            d.withFix(SourceRange{ref.range.file, before->range.end, ref.range.end}, "", true);
+        }
         continue;
       }
       if (ctl) {

@@ -18,6 +18,7 @@
 #include "tenet/driver/Compilation.h"
 #include "tenet/emit/DriftReport.h"
 #include "tenet/facts/FactStore.h"
+#include "tenet/lint/Lint.h"
 #include "tenet/site/History.h"
 #include "tenet/site/Output.h"
 #include "tenet/site/Site.h"
@@ -51,6 +52,8 @@ int runCheck(const std::vector<std::string>& paths, const std::string& format, c
   if (!stdlib.empty()) opts.stdlibDir = stdlib;
   tenet::Compilation comp(std::move(opts));
   comp.run();
+  // The lint block also sets the level of the rules the checker reports.
+  if (comp.model()) tenet::applyLintConfig(*comp.model(), comp.units(), comp.sources(), comp.diagnostics(), {});
   const auto& diags = comp.diagnostics();
   if (format == "json") {
     tenet::renderJson(std::cout, comp.sources(), diags);
@@ -344,6 +347,7 @@ int runDrift(const DriftArgs& args) {
   std::size_t beforeDrift = comp.diagnostics().errorCount();
   tenet::DriftReport report = tenet::computeDrift(*comp.model(), facts, dopts, comp.diagnostics());
   tenet::checkProseDrift(*comp.model(), comp.sources(), comp.diagnostics());
+  tenet::applyLintConfig(*comp.model(), comp.units(), comp.sources(), comp.diagnostics(), {});
   if (!args.baseline.empty()) {
     auto failedBefore = readBaseline(args.baseline);
     if (!failedBefore) return kExitUsage;
@@ -359,6 +363,78 @@ int runDrift(const DriftArgs& args) {
   if (factsFailed) return kExitUsage;
   if (report.summary.newFailures() > 0 || exceptionErrors) return kExitFindings;
   if (args.failOn == "unknown" && report.summary.unknown > 0) return kExitFindings;
+  return kExitOk;
+}
+
+struct LintArgs {
+  ProjectArgs project;
+  std::string format = "text";
+  std::vector<std::string> rules;
+  std::string asOf;
+  bool fix = false;
+};
+
+int runLint(const LintArgs& args) {
+  auto asOf = parseAsOf(args.asOf);
+  if (!asOf) return kExitUsage;
+  tenet::LintConfigOptions config;
+  config.reportSuppressions = true;
+  for (const auto& r : args.rules)
+    if (auto problem = tenet::parseLintOverride(r, config.overrides)) {
+      std::cerr << "tenet: error: " << *problem << '\n';
+      return kExitUsage;
+    }
+  tenet::CompileOptions opts;
+  opts.paths = args.project.paths;
+  if (!args.project.stdlib.empty()) opts.stdlibDir = args.project.stdlib;
+  tenet::Compilation comp(std::move(opts));
+  comp.run();
+  // The rules read a sound model: with errors, only the errors are shown.
+  if (comp.model() && !comp.diagnostics().hasErrors()) {
+    tenet::LintContext ctx{*comp.model(), comp.sources(), *asOf, comp.diagnostics()};
+    tenet::runLintRules(ctx);
+  } else {
+    config.reportSuppressions = false;  // nothing ran that they could suppress
+  }
+  if (comp.model()) tenet::applyLintConfig(*comp.model(), comp.units(), comp.sources(), comp.diagnostics(), config);
+  comp.diagnostics().sort(comp.sources());
+  tenet::DriftRenderOptions ro;
+  ro.color = useColor(args.project.color);
+  ro.toolVersion = TENET_VERSION;
+  ro.diagnosticsOnly = true;
+  tenet::DriftReport none;
+  none.asOf = *asOf;
+  tenet::renderDrift(std::cout, none, comp.sources(), comp.diagnostics(), *tenet::parseDriftFormat(args.format), ro);
+  std::cout.flush();
+  if (comp.inputFailed()) return kExitUsage;
+  return comp.diagnostics().hasErrors() ? kExitFindings : kExitOk;
+}
+
+int runRules(const std::string& format) {
+  const auto& rules = tenet::lintRules();
+  if (format == "json") {
+    nlohmann::ordered_json list = nlohmann::ordered_json::array();
+    for (const auto& r : rules)
+      list.push_back({{"id", std::string(r.id())},
+                      {"category", std::string(tenet::categoryName(r.category))},
+                      {"severity", tenet::severityName(tenet::diagInfo(r.code).severity)},
+                      {"summary", std::string(r.summary)},
+                      {"fixable", r.fixable},
+                      {"doc", "docs/rules/" + std::string(r.id()) + ".md"}});
+    std::cout << list.dump(2) << '\n';
+    return kExitOk;
+  }
+  std::size_t width = 0;
+  for (const auto& r : rules) width = std::max(width, r.id().size());
+  std::cout << "Lint rules (set their level in the project's lint block, or with --rule ID=LEVEL):\n\n";
+  for (const auto& r : rules) {
+    std::string id(r.id());
+    std::string severity = tenet::severityName(tenet::diagInfo(r.code).severity);
+    std::cout << "  " << id << std::string(width - id.size() + 2, ' ') << severity
+              << std::string(9 - severity.size(), ' ') << std::string(tenet::categoryName(r.category))
+              << std::string(12 - tenet::categoryName(r.category).size(), ' ') << r.summary << '\n';
+  }
+  std::cout << "\nEach rule is described in docs/rules/ID.md.\n";
   return kExitOk;
 }
 
@@ -552,6 +628,31 @@ int main(int argc, char** argv) {
                     "do not fail the run, so a team can adopt Tenet on a repository that already drifts.");
   addProjectOptions(drift, driftArgs.project, "Files or folders of the project. Default: the current folder.");
 
+  LintArgs lintArgs;
+  auto* lint = app.add_subcommand(
+      "lint",
+      "Check the policies as 'tenet check' does, then apply the lint rules: what auditors flag,\n"
+      "such as weak wording (\"should\", \"where possible\"), policies without an owner or\n"
+      "approver, controls that satisfy nothing, overdue reviews and exceptions without an end.\n"
+      "'tenet rules' lists the rules; the project's lint block sets their levels, and a comment\n"
+      "'// tenet-ignore RULE: reason' above a line suppresses one there.");
+  lint->add_option("--format", lintArgs.format,
+                   "text for people, json for programs, sarif for code scanning, github for workflow annotations.")
+      ->check(CLI::IsMember({"text", "json", "sarif", "github"}))
+      ->capture_default_str();
+  lint->add_option("-r,--rule", lintArgs.rules,
+                   "Set a rule's level for this run, as RULE=LEVEL with LEVEL error, warning or off\n"
+                   "(repeatable; wins over the project's lint block).");
+  lint->add_option("--as-of", lintArgs.asOf,
+                   "Judge review dates and exceptions as of this date (YYYY-MM-DD). Default: today (UTC).");
+  addProjectOptions(lint, lintArgs.project, "Files or folders of the project. Default: the current folder.");
+
+  std::string rulesFormat = "text";
+  auto* rulesCmd = app.add_subcommand("rules", "List the lint rules: id, default level, category and what each finds.");
+  rulesCmd->add_option("--format", rulesFormat, "text for people, json for programs.")
+      ->check(CLI::IsMember({"text", "json"}))
+      ->capture_default_str();
+
   BuildArgs buildArgs;
   auto* build = app.add_subcommand(
       "build",
@@ -612,6 +713,8 @@ int main(int argc, char** argv) {
     if (soa->parsed()) return runSoa(soaFormat, soaArgs, soaEval);
     if (drift->parsed()) return runDrift(driftArgs);
     if (build->parsed()) return runBuild(buildArgs);
+    if (lint->parsed()) return runLint(lintArgs);
+    if (rulesCmd->parsed()) return runRules(rulesFormat);
   } catch (const std::exception& e) {
     std::cerr << "tenet: error: " << e.what() << '\n';
     return kExitUsage;

@@ -298,7 +298,10 @@ TEST_CASE("the SARIF report is a SARIF 2.1.0 log as code scanning reads it", "[d
   }
   // drift-unknown for p.reviews; no evidence-unknown, since no evidence lacks a date.
   CHECK(ruleIds == std::vector<std::string>{"drift-fail", "drift-unknown", "evidence-stale", "review-overdue"});
-  CHECK(driver["rules"][3]["shortDescription"]["text"] == "Policy '\u2026' was due for review on \u2026, \u2026 ago");
+  // review-overdue is a lint rule: its summary, then the message as its full description.
+  CHECK(driver["rules"][3]["shortDescription"]["text"] == "A policy is past its review date");
+  CHECK(driver["rules"][3]["fullDescription"]["text"] == "Policy '\u2026' was due for review on \u2026, \u2026 ago");
+  CHECK(driver["rules"][3]["properties"]["tags"] == nlohmann::json({"lint", "review"}));
   CHECK(driver["rules"][3]["defaultConfiguration"]["level"] == "warning");
 
   const auto& results = run["results"];

@@ -4,6 +4,9 @@
 /// and vague words standing in for a cadence that was never declared.
 #pragma once
 
+#include <string>
+#include <vector>
+
 #include "tenet/diag/Diagnostic.h"
 #include "tenet/sema/Model.h"
 
@@ -22,5 +25,21 @@ namespace tenet {
 /// Phrases are whole words, matched without regard to case, with any
 /// whitespace (line breaks included) between their words.
 void checkProseDrift(const Model& model, const SourceManager& sm, DiagnosticEngine& diags);
+
+enum class WordingKind { WeakModal, Unmeasurable };
+
+/// A phrase in a statement that the linter reads.
+struct WordingFinding {
+  WordingKind kind;
+  SourceRange range;   ///< where it is written
+  std::string phrase;  ///< as written, whitespace collapsed
+};
+
+/// The weak commitments ("should", "may", "where possible") and the
+/// unmeasurable words ("appropriate", "adequate", "promptly") in the literal
+/// text of `text`, matched as `checkProseDrift` matches its phrases. An
+/// unmeasurable word in a sentence that holds a number ("promptly, within
+/// 24 hours") is not reported.
+std::vector<WordingFinding> findWording(const Text& text, const SourceManager& sm);
 
 }  // namespace tenet

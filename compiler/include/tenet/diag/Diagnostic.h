@@ -33,6 +33,10 @@ struct DiagNote {
 struct FixIt {
   SourceRange range;
   std::string replacement;
+  /// Applying it cannot change what the project means (removing a repeated
+  /// requirement, an unused suppression): `tenet lint --fix` applies these.
+  /// A guess such as a did-you-mean is not safe.
+  bool safe = false;
 };
 
 struct Diagnostic {
@@ -58,8 +62,8 @@ struct Diagnostic {
     extraRanges.push_back(r);
     return *this;
   }
-  Diagnostic& withFix(SourceRange r, std::string replacement) {
-    fixits.push_back({r, std::move(replacement)});
+  Diagnostic& withFix(SourceRange r, std::string replacement, bool safe = false) {
+    fixits.push_back({r, std::move(replacement), safe});
     return *this;
   }
 };
@@ -86,6 +90,8 @@ class DiagnosticEngine {
   /// How many diagnostics were dropped after the limit was reached.
   std::size_t dropped() const { return dropped_; }
   void setLimit(std::size_t limit) { limit_ = limit; }
+  /// Changes the severity of diagnostic `index`, keeping the counts right.
+  void setSeverity(std::size_t index, Severity s);
 
   /// Removes the diagnostics from index `from` on for which `drop` is true.
   template <typename Pred>

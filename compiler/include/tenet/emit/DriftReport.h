@@ -22,6 +22,8 @@ std::optional<DriftFormat> parseDriftFormat(std::string_view name);
 struct DriftRenderOptions {
   bool color = false;
   std::string toolVersion;  ///< for SARIF's tool.driver.version
+  /// Render only the diagnostics, without a drift report: `tenet lint`.
+  bool diagnosticsOnly = false;
 };
 
 /// The report's summary: "N controls: P pass, F fail, ...". It never

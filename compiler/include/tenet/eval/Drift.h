@@ -45,6 +45,14 @@ struct DriftOptions {
   EvalOptions eval;
 };
 
+/// The date a policy is next due for review: its effective date plus its
+/// review cadence; nullopt when either is missing.
+std::optional<Date> nextReviewDate(const Policy& policy);
+
+/// Reports `review-overdue` when the policy's next review lies before
+/// `asOf`; returns whether it does. `next` receives the next review date.
+bool checkPolicyReview(const Policy& policy, Date asOf, DiagnosticEngine& diags, std::optional<Date>& next);
+
 /// Marks the failing controls that already failed in a previous report (the
 /// ids of its failing controls), so that only new failures fail a build.
 void applyBaseline(DriftReport& report, const std::set<std::string>& failedBefore);
