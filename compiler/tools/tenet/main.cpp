@@ -3,10 +3,12 @@
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <cstdlib>
 #include <ctime>
 #include <filesystem>
 #include <iostream>
+#include <map>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <optional>
@@ -18,6 +20,7 @@
 #include "tenet/driver/Compilation.h"
 #include "tenet/emit/DriftReport.h"
 #include "tenet/facts/FactStore.h"
+#include "tenet/base/Files.h"
 #include "tenet/lint/Lint.h"
 #include "tenet/site/History.h"
 #include "tenet/site/Output.h"
@@ -374,6 +377,48 @@ struct LintArgs {
   bool fix = false;
 };
 
+/// Applies the safe fix-its of the diagnostics to their files, each file
+/// rewritten atomically. Returns how many were applied, or -1 when a file
+/// could not be written (then said on stderr).
+int applySafeFixes(tenet::Compilation& comp) {
+  const tenet::SourceManager& sm = comp.sources();
+  std::map<tenet::FileId, std::vector<tenet::FixIt>> byFile;
+  for (const auto& d : comp.diagnostics().all())
+    for (const auto& f : d.fixits)
+      if (f.safe && f.range.valid() && !sm.file(f.range.file).fromStdlib) byFile[f.range.file].push_back(f);
+  int applied = 0;
+  std::size_t files = 0;
+  for (auto& [file, fixes] : byFile) {
+    // From the end of the file backwards, so that offsets stay right; an
+    // edit that overlaps one already made is left for the next run.
+    std::sort(fixes.begin(), fixes.end(),
+              [](const tenet::FixIt& a, const tenet::FixIt& b) { return a.range.begin > b.range.begin; });
+    const tenet::SourceFile& sf = sm.file(file);
+    std::string text = sf.text;
+    std::uint32_t limit = UINT32_MAX;
+    int here = 0;
+    for (const auto& f : fixes) {
+      if (f.range.end > limit || f.range.end > text.size() || f.range.begin > f.range.end) continue;
+      text.replace(f.range.begin, f.range.end - f.range.begin, f.replacement);
+      limit = f.range.begin;
+      ++here;
+    }
+    if (here == 0) continue;
+    if (sf.hadBom) text.insert(0, "\xEF\xBB\xBF");
+    std::string why;
+    if (!tenet::replaceFileAtomically(sf.path, text, why)) {
+      std::cerr << "tenet: error: cannot fix '" << sf.path << "': " << why << "; it is unchanged\n";
+      return -1;
+    }
+    applied += here;
+    ++files;
+  }
+  if (applied > 0)
+    std::cerr << "Fixed " << applied << (applied == 1 ? " problem" : " problems") << " in " << files
+              << (files == 1 ? " file" : " files") << ".\n";
+  return applied;
+}
+
 int runLint(const LintArgs& args) {
   auto asOf = parseAsOf(args.asOf);
   if (!asOf) return kExitUsage;
@@ -398,6 +443,16 @@ int runLint(const LintArgs& args) {
   }
   if (comp.model()) tenet::applyLintConfig(*comp.model(), comp.units(), comp.sources(), comp.diagnostics(), config);
   comp.diagnostics().sort(comp.sources());
+  if (args.fix && !comp.inputFailed()) {
+    int fixed = applySafeFixes(comp);
+    if (fixed < 0) return kExitUsage;
+    if (fixed > 0) {
+      // Report what is left, as read from the fixed files.
+      LintArgs again = args;
+      again.fix = false;
+      return runLint(again);
+    }
+  }
   tenet::DriftRenderOptions ro;
   ro.color = useColor(args.project.color);
   ro.toolVersion = TENET_VERSION;
@@ -643,6 +698,9 @@ int main(int argc, char** argv) {
   lint->add_option("-r,--rule", lintArgs.rules,
                    "Set a rule's level for this run, as RULE=LEVEL with LEVEL error, warning or off\n"
                    "(repeatable; wins over the project's lint block).");
+  lint->add_flag("--fix", lintArgs.fix,
+                 "Apply the fixes that cannot change what the policies mean (such as removing a requirement\n"
+                 "listed twice, or a suppression that suppresses nothing), then report what is left.");
   lint->add_option("--as-of", lintArgs.asOf,
                    "Judge review dates and exceptions as of this date (YYYY-MM-DD). Default: today (UTC).");
   addProjectOptions(lint, lintArgs.project, "Files or folders of the project. Default: the current folder.");
