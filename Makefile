@@ -5,7 +5,7 @@ BUILD_DIR ?= build
 JOBS ?= $(shell nproc)
 CMAKE_FLAGS ?= -DCMAKE_BUILD_TYPE=RelWithDebInfo -DTENET_WERROR=ON
 
-.PHONY: all deps configure build test demo clean update-reports update-site screenshots
+.PHONY: all deps configure build test demo clean update-reports update-site update-format screenshots
 
 all: build
 
@@ -31,6 +31,9 @@ demo: build
 	@echo "== tenet coverage --summary examples/acme    (ISO/IEC 27001 and SOC 2 coverage)"
 	@$(BUILD_DIR)/tenet coverage --summary examples/acme
 	@echo
+	@echo "== tenet lint examples/acme    (what an auditor would flag: nothing, here)"
+	@$(BUILD_DIR)/tenet lint examples/acme
+	@echo
 	@echo "== tenet check examples/mistakes    (typical mistakes, on purpose)"
 	@$(BUILD_DIR)/tenet check examples/mistakes || true
 	@echo
@@ -50,6 +53,11 @@ update-reports: build
 # `git diff tests/site` before committing what it wrote.
 update-site: build
 	python3 tests/site/check_site_golden.py $(BUILD_DIR)/tenet . --update
+
+# Rewrites the formatter goldens in tests/format/expected. Read
+# `git diff tests/format` before committing what it wrote.
+update-format: build
+	python3 tests/format/check_format.py $(BUILD_DIR)/tenet . --update
 
 # Renders the screenshots in docs/images with headless Chromium.
 screenshots: build

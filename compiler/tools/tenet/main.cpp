@@ -26,6 +26,8 @@
 #include "tenet/site/Output.h"
 #include "tenet/site/Site.h"
 
+#include "FmtCommand.h"
+
 #ifndef TENET_VERSION
 #define TENET_VERSION "0.0.0"
 #endif
@@ -711,6 +713,9 @@ int main(int argc, char** argv) {
       ->check(CLI::IsMember({"text", "json"}))
       ->capture_default_str();
 
+  FmtArgs fmtArgs;
+  auto* fmt = addFmtCommand(app, fmtArgs);
+
   BuildArgs buildArgs;
   auto* build = app.add_subcommand(
       "build",
@@ -772,6 +777,7 @@ int main(int argc, char** argv) {
     if (drift->parsed()) return runDrift(driftArgs);
     if (build->parsed()) return runBuild(buildArgs);
     if (lint->parsed()) return runLint(lintArgs);
+    if (fmt->parsed()) return runFmt(fmtArgs);
     if (rulesCmd->parsed()) return runRules(rulesFormat);
   } catch (const std::exception& e) {
     std::cerr << "tenet: error: " << e.what() << '\n';
