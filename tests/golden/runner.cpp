@@ -250,7 +250,9 @@ std::vector<Finding> runCase(const std::string& path, bool show) {
     comp.run();
     // A project case reads its facts files too, relative to its folder, and
     // is evaluated as of a fixed date, so that its expectations never age.
-    if (std::filesystem::is_directory(path) && comp.model()) {
+    // Lint cases are not evaluated: `tenet lint` reads no facts.
+    bool lintCase = path.rfind("lint/", 0) == 0 || path.find("/lint/") != std::string::npos;
+    if (std::filesystem::is_directory(path) && comp.model() && !lintCase) {
       tenet::FactsOptions fo;
       fo.projectRoot = path;
       auto facts = comp.loadFacts(fo);
@@ -264,8 +266,7 @@ std::vector<Finding> runCase(const std::string& path, bool show) {
     // the others as `tenet check` does, with the lint block applied.
     if (comp.model()) {
       tenet::LintConfigOptions config;
-      bool lint = path.rfind("lint/", 0) == 0 || path.find("/lint/") != std::string::npos;
-      if (lint && !comp.diagnostics().hasErrors()) {
+      if (lintCase && !comp.diagnostics().hasErrors()) {
         tenet::LintContext ctx{*comp.model(), comp.sources(), kGoldenDate, comp.diagnostics()};
         tenet::runLintRules(ctx);
         config.reportSuppressions = true;

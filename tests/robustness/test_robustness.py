@@ -155,6 +155,28 @@ class TenetTest(unittest.TestCase):
                 seen.add(os.path.relpath(os.path.join(root, n), self.tmp))
         return seen
 
+    def _as_other_user(self):
+        """Runs as `nobody` when we are root, since root reads anything."""
+        if os.geteuid() != 0:
+            return False
+        if not shutil.which("setpriv"):
+            self.skipTest("running as root without setpriv: cannot drop privileges")
+        os.chmod(self.tmp, 0o755)
+        self.tenet_for_nobody = os.path.join(self.tmp, "tenet-for-nobody")
+        shutil.copy(TENET, self.tenet_for_nobody)
+        os.chmod(self.tenet_for_nobody, 0o755)
+        # nobody must be able to reach the binary and the temp folder.
+        for d in {os.path.dirname(self.tmp)}:
+            while d not in ("/", ""):
+                if not os.stat(d).st_mode & stat.S_IXOTH:
+                    self.skipTest(f"{d} is not searchable by other users, so nobody cannot run the test")
+                d = os.path.dirname(d)
+        probe = self.run_tenet(["--version"], as_nobody=True)
+        if probe.returncode != 0:
+            self.skipTest(f"cannot run tenet as nobody: {probe.stderr[:200]!r}")
+        return True
+
+
     # ---- running tenet ----------------------------------------------------
 
     def run_tenet(self, args, cwd=None, as_nobody=False, timeout=TIMEOUT, env=None, preexec_fn=None):
@@ -749,27 +771,6 @@ class PathTests(TenetTest):
         # The link's target does not exist, so the path as given leads nowhere.
         self.expect_diag("path-not-found", doc, file="x.tenet", line=1, column=1, count=1)
 
-    def _as_other_user(self):
-        """Runs as `nobody` when we are root, since root reads anything."""
-        if os.geteuid() != 0:
-            return False
-        if not shutil.which("setpriv"):
-            self.skipTest("running as root without setpriv: cannot drop privileges")
-        os.chmod(self.tmp, 0o755)
-        self.tenet_for_nobody = os.path.join(self.tmp, "tenet-for-nobody")
-        shutil.copy(TENET, self.tenet_for_nobody)
-        os.chmod(self.tenet_for_nobody, 0o755)
-        # nobody must be able to reach the binary and the temp folder.
-        for d in {os.path.dirname(self.tmp)}:
-            while d not in ("/", ""):
-                if not os.stat(d).st_mode & stat.S_IXOTH:
-                    self.skipTest(f"{d} is not searchable by other users, so nobody cannot run the test")
-                d = os.path.dirname(d)
-        probe = self.run_tenet(["--version"], as_nobody=True)
-        if probe.returncode != 0:
-            self.skipTest(f"cannot run tenet as nobody: {probe.stderr[:200]!r}")
-        return True
-
     def test_unreadable_file(self):
         as_nobody = self._as_other_user()
         self.write("proj/ok.tenet", role_src("ciso"))
@@ -1131,6 +1132,76 @@ class ReportCliTests(TenetTest):
         self.assertEqual(p.returncode, 1)
         self.assertEqual(p.stdout, b"", "no report from a project with errors")
         self.assertIn(b"[unknown-requirement]", p.stderr)
+
+
+class LintFixTests(TenetTest):
+    """`tenet lint --fix` applies only safe fixes, keeps the rest of the file
+    byte for byte (a BOM and CRLF line endings included), and writes nothing
+    when there is nothing safe to fix."""
+
+    SRC = (
+        "role ciso \"CISO\" { holder = \"Dana\" }\r\n"
+        "role ceo \"CEO\" { holder = \"Priya\" }\r\n"
+        "policy p \"P\" {\r\n"
+        "  owner = ciso\r\n"
+        "  approver = ceo\r\n"
+        "  effective = 2026-01-01\r\n"
+        "  review = every 12 months\r\n"
+        "  section \"Purpose\" \"Why.\"\r\n"
+        "  section \"Scope\" \"What.\"\r\n"
+        "  // tenet-ignore weak-modal: nothing weak here\r\n"
+        "  control c \"C\" {\r\n"
+        "    statement \"Keys should be rotated every 90 days.\"\r\n"
+        "    satisfies iso27001.A.8.24, soc2.CC6.1,  iso27001.A.8.24\r\n"
+        "    evidence \"Rotation log\"\r\n"
+        "  }\r\n"
+        "}\r\n")
+
+    def test_fix_applies_safe_fixes_only(self):
+        path = self.write("p.tenet", b"\xef\xbb\xbf" + self.SRC.encode())
+        p = self.run_tenet(["lint", "--fix", "--as-of", "2026-11-22", "p.tenet"])
+        self.assert_no_crash_output(p)
+        with open(path, "rb") as f:
+            fixed = f.read()
+        # The suppression was used (weak-modal fires on "should"), so only the
+        # duplicate requirement is removed; "should" is never rewritten.
+        expected = self.SRC.replace("soc2.CC6.1,  iso27001.A.8.24", "soc2.CC6.1")
+        self.assertEqual(fixed, b"\xef\xbb\xbf" + expected.encode())
+        self.assertIn("Fixed 1 problem in 1 file.", p.stderr.decode())
+        self.assertNotIn("duplicate-requirement", p.stdout.decode())
+        self.assertEqual(p.returncode, 0, p.stdout.decode())
+        self.assertEqual(self.snapshot(), {"p.tenet"}, "a temporary file was left behind")
+
+    def test_fix_removes_an_unused_suppression(self):
+        src = self.SRC.replace("should", "must").replace(",  iso27001.A.8.24", "")
+        path = self.write("p.tenet", src)
+        p = self.run_tenet(["lint", "--fix", "--as-of", "2026-11-22", "p.tenet"])
+        with open(path, "rb") as f:
+            fixed = f.read().decode()
+        self.assertNotIn("tenet-ignore", fixed)
+        self.assertEqual(fixed, src.replace("  // tenet-ignore weak-modal: nothing weak here\r\n", ""))
+        self.assertIn("No problems found.", p.stdout.decode())
+        self.assertEqual(p.returncode, 0)
+
+    def test_nothing_safe_to_fix_writes_nothing(self):
+        src = self.SRC.replace(",  iso27001.A.8.24", "")
+        path = self.write("p.tenet", src)
+        before = os.stat(path)
+        p = self.run_tenet(["lint", "--fix", "--rule", "weak-modal=error", "--as-of", "2026-11-22", "p.tenet"])
+        self.assertEqual(os.stat(path).st_mtime_ns, before.st_mtime_ns, "the file was rewritten")
+        self.assertEqual(p.returncode, 0)  # the suppression covers the weak modal
+        self.assertEqual(p.stderr.decode(), "")
+
+    def test_fix_of_a_read_only_folder_leaves_the_file(self):
+        path = self.write("ro/p.tenet", self.SRC)
+        os.chmod(self.path("ro"), 0o555)
+        as_nobody = self._as_other_user()  # root writes anywhere
+        p = self.run_tenet(["lint", "--fix", "--as-of", "2026-11-22", "ro/p.tenet"], as_nobody=as_nobody)
+        self.assert_no_crash_output(p)
+        with open(path, "rb") as f:
+            self.assertEqual(f.read(), self.SRC.encode())
+        self.assertEqual(p.returncode, 2, p.stderr.decode())
+        self.assertIn("cannot fix", p.stderr.decode())
 
 
 def main(argv):

@@ -53,7 +53,7 @@ const std::vector<Phrase>& phrases() {
                    "on a regular basis", "at regular intervals", "when necessary"})
       out.push_back(Phrase{splitWords(t), Meaning::Vague, {}});
     // Wording the linter reads (weak-modal, vague-wording).
-    for (auto t : {"should", "should not", "may", "may not", "might", "could", "ideally", "where possible",
+    for (auto t : {"should", "should not", "may", "may not", "ideally", "where possible",
                    "if possible", "as far as possible", "where practical", "where practicable", "if practicable",
                    "as far as practicable", "endeavour to", "endeavor to", "try to", "tries to", "aim to", "aims to",
                    "strive to", "strives to", "is encouraged to", "are encouraged to", "is recommended",
@@ -307,6 +307,17 @@ bool sentenceHasNumber(std::string_view text, std::size_t begin, std::size_t end
   return false;
 }
 
+/// "May" with a capital inside a sentence is the month ("by 31 May"), not a
+/// weak commitment.
+bool isMonthMay(std::string_view text, std::size_t begin, std::size_t end) {
+  if (text.substr(begin, end - begin) != "May") return false;
+  std::size_t i = begin;
+  while (i > 0 && isSpace(text[i - 1])) --i;
+  if (i == 0) return false;  // the first word of the text: a sentence start
+  char before = text[i - 1];
+  return before != '.' && before != '!' && before != '?' && before != ':';
+}
+
 }  // namespace
 
 std::vector<WordingFinding> findWording(const Text& text, const SourceManager& sm) {
@@ -320,6 +331,7 @@ std::vector<WordingFinding> findWording(const Text& text, const SourceManager& s
       else if (f.phrase->meaning == Meaning::Unmeasurable) kind = WordingKind::Unmeasurable;
       else continue;
       if (kind == WordingKind::Unmeasurable && sentenceHasNumber(scanned, f.begin, f.end)) continue;
+      if (kind == WordingKind::WeakModal && isMonthMay(scanned, f.begin, f.end)) continue;
       SourceRange at{part.range.file, part.range.begin + static_cast<std::uint32_t>(f.begin),
                      part.range.begin + static_cast<std::uint32_t>(f.end)};
       out.push_back({kind, at, collapsed(std::string_view(scanned).substr(f.begin, f.end - f.begin))});

@@ -87,9 +87,11 @@ void statementTooLong(const LintContext& ctx) {
   });
 }
 
+bool blank(const std::string& s) { return s.find_first_not_of(" \t\r\n") == std::string::npos; }
+
 void missingStatement(const LintContext& ctx) {
   eachControl(ctx, [&](const Control& c) {
-    if (!c.decl->statement)
+    if (!c.decl->statement || blank(c.decl->statement->value))
       ctx.diags.report(DiagCode::MissingStatement, c.decl->name.range, controlId(c))
           .withHelp("add: statement \"\"\" ... \"\"\" saying what is done, by whom and how often");
   });
@@ -154,7 +156,7 @@ void roleWithoutHolder(const LintContext& ctx) {
   for (const auto& [name, role] : ctx.model.roles) {
     if (!inProject(ctx, role->range)) continue;
     const Property* holder = findProperty(role->properties, "holder");
-    if (!holder || !holder->value || (holder->value->text && holder->value->text->value.empty()))
+    if (!holder || !holder->value || (holder->value->text && blank(holder->value->text->value)))
       ctx.diags.report(DiagCode::RoleWithoutHolder, role->name.range, name)
           .withHelp("name the person who holds it: holder = \"Dana Reyes\"");
   }
@@ -283,8 +285,7 @@ void exceptionWithoutReason(const LintContext& ctx) {
   for (const auto& [name, e] : ctx.model.exceptions) {
     if (!inProject(ctx, e->decl->range)) continue;
     const Property* reason = findProperty(e->decl->properties, "reason");
-    bool empty = !reason || !reason->value || (reason->value->text && reason->value->text->value.find_first_not_of(
-                                                                           " \t\n") == std::string::npos);
+    bool empty = !reason || !reason->value || (reason->value->text && blank(reason->value->text->value));
     if (empty)
       ctx.diags.report(DiagCode::ExceptionWithoutReason, e->decl->name.range, name)
           .withHelp("say why the control cannot be met and what compensates for it: reason = \"\"\" ... \"\"\"");
