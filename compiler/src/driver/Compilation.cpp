@@ -73,6 +73,11 @@ void Compilation::loadFile(const std::string& path, const std::string& display, 
     --fileCount_;
     return;
   }
+  if (!ec)
+    if (auto o = options_.overlays.find(canonical.string()); o != options_.overlays.end()) {
+      loadText(display, o->second, fromStdlib);
+      return;
+    }
   // Pipes, devices and sockets could block or never end: only regular files.
   auto st = fs::status(path, ec);
   if (!ec && !fs::is_regular_file(st)) {
@@ -224,6 +229,8 @@ bool Compilation::run() {
     options_.paths.push_back(".");
   for (const auto& p : options_.paths) collect(p);
   for (auto& [path, text] : options_.sources) loadText(path, std::move(text), false);
+  for (const auto& [path, text] : options_.overlays)
+    if (!seen_.count(path) && seen_.insert(path).second) loadText(path, text, false);
   units_.reserve(files_.size());
   for (FileId id : files_) units_.push_back(parseFile(sm_, id, diags_));
   // Without the stdlib every requirement would be reported unknown: the

@@ -22,6 +22,7 @@
 #include "tenet/facts/FactStore.h"
 #include "tenet/base/Files.h"
 #include "tenet/lint/Lint.h"
+#include "tenet/lsp/Server.h"
 #include "tenet/site/History.h"
 #include "tenet/site/Output.h"
 #include "tenet/site/Site.h"
@@ -713,6 +714,17 @@ int main(int argc, char** argv) {
       ->check(CLI::IsMember({"text", "json"}))
       ->capture_default_str();
 
+  std::string lspStdlib;
+  bool lspStdio = false;
+  auto* lsp = app.add_subcommand(
+      "lsp",
+      "Run the language server that editors start (VS Code, Neovim, ...): it talks the Language\n"
+      "Server Protocol on standard input and output and gives diagnostics (check and lint) as you\n"
+      "type, hover, go to definition, the outline, completion and formatting. Not for use by hand.");
+  lsp->add_flag("--stdio", lspStdio, "Talk on standard input and output (the default and only way; editors pass it).");
+  lsp->add_option("--stdlib", lspStdlib,
+                  "Use the framework catalogues in this folder instead of the ones built into tenet.");
+
   FmtArgs fmtArgs;
   auto* fmt = addFmtCommand(app, fmtArgs);
 
@@ -778,6 +790,13 @@ int main(int argc, char** argv) {
     if (build->parsed()) return runBuild(buildArgs);
     if (lint->parsed()) return runLint(lintArgs);
     if (fmt->parsed()) return runFmt(fmtArgs);
+    if (lsp->parsed()) {
+      tenet::lsp::ServerOptions options;
+      if (!lspStdlib.empty()) options.stdlibDir = lspStdlib;
+      options.log = &std::cerr;
+      std::ios::sync_with_stdio(false);
+      return tenet::lsp::runStdio(std::cin, std::cout, options);
+    }
     if (rulesCmd->parsed()) return runRules(rulesFormat);
   } catch (const std::exception& e) {
     std::cerr << "tenet: error: " << e.what() << '\n';

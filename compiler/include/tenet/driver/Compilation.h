@@ -3,6 +3,7 @@
 /// the sources, load them with the stdlib, parse and analyze.
 #pragma once
 
+#include <map>
 #include <memory>
 #include <optional>
 #include <set>
@@ -22,6 +23,10 @@ struct CompileOptions {
   /// Sources given as text (path shown to users, contents), checked as if
   /// they were files of the project: unsaved editor buffers, tests.
   std::vector<std::pair<std::string, std::string>> sources;
+  /// Editor buffers by absolute path: each replaces the file of that path
+  /// when the file is read, and one without a file on disk is read as if
+  /// it were there (a new file not saved yet).
+  std::map<std::string, std::string> overlays;
   std::optional<std::string> stdlibDir;    ///< replaces the built-in stdlib
   bool useStdlib = true;
   bool warnIfNoSources = true;             ///< a folder without .tenet files is worth a warning
