@@ -11,7 +11,15 @@ packages=(
   python3 python3-jsonschema
   # Tests of the generated site: HTML validation, rendering to PNG and PDF.
   tidy chromium poppler-utils fonts-dejavu-core
+  # Tests in the tools users work with: an editor as the language server's
+  # client, and the git hooks.
+  neovim pre-commit
 )
+# The VS Code extension is built with Node.js and npm; a Node.js installed
+# another way (Node 20, for @vscode/vsce 3) is used when there is one.
+if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
+  packages+=(nodejs npm)
+fi
 
 missing=()
 for p in "${packages[@]}"; do
