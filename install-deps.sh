@@ -3,22 +3,32 @@
 # again: it only asks apt for the packages that are missing.
 set -euo pipefail
 
+# With --build-only, only what building the tenet program needs (for a CI
+# job that uses Tenet on a policy repository); by default, also what Tenet's
+# own tests need.
+build_only=false
+if [ "${1:-}" = "--build-only" ]; then build_only=true; fi
+
 packages=(
-  build-essential cmake pkg-config git
+  build-essential cmake pkg-config git python3
   antlr4 libantlr4-runtime-dev
-  libfmt-dev libcli11-dev catch2 nlohmann-json3-dev libyaml-cpp-dev
+  libfmt-dev libcli11-dev nlohmann-json3-dev libyaml-cpp-dev
   libcmark-gfm-dev libcmark-gfm-extensions-dev libgit2-dev libsimdjson-dev
-  python3 python3-jsonschema
-  # Tests of the generated site: HTML validation, rendering to PNG and PDF.
-  tidy chromium poppler-utils fonts-dejavu-core
-  # Tests in the tools users work with: an editor as the language server's
-  # client, and the git hooks.
-  neovim pre-commit
 )
-# The VS Code extension is built with Node.js and npm; a Node.js installed
-# another way (Node 20, for @vscode/vsce 3) is used when there is one.
-if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
-  packages+=(nodejs npm)
+if ! $build_only; then
+  packages+=(
+    catch2 python3-jsonschema
+    # Tests of the generated site: HTML validation, rendering to PNG and PDF.
+    tidy chromium poppler-utils fonts-dejavu-core
+    # Tests in the tools users work with: an editor as the language server's
+    # client, and the git hooks.
+    neovim pre-commit
+  )
+  # The VS Code extension is built with Node.js and npm; a Node.js installed
+  # another way (Node 20, for @vscode/vsce 3) is used when there is one.
+  if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
+    packages+=(nodejs npm)
+  fi
 fi
 
 missing=()
