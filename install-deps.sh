@@ -23,6 +23,8 @@ if ! $build_only; then
     # Tests in the tools users work with: an editor as the language server's
     # client, and the git hooks.
     neovim pre-commit
+    # The benchmark kit (bench/): reference tools measured against Tenet.
+    pandoc jq time
   )
   # The VS Code extension is built with Node.js and npm; a Node.js installed
   # another way (Node 20, for @vscode/vsce 3) is used when there is one.

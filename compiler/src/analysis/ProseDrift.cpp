@@ -8,6 +8,7 @@
 #include <iterator>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -184,11 +185,27 @@ std::vector<Found> findPhrases(std::string_view text) {
     if (!isSpace(text[i])) joined = false;
     ++i;
   }
+  // The phrases by their first word, so that each word of the text is
+  // compared only with the phrases that can start there.
+  static const std::unordered_map<std::string_view, std::vector<const Phrase*>> kByFirst = [] {
+    std::unordered_map<std::string_view, std::vector<const Phrase*>> m;
+    for (const Phrase& p : phrases()) m[p.words.front()].push_back(&p);
+    return m;
+  }();
   std::vector<Found> out;
+  std::string lowered;
   for (std::size_t i = 0; i < words.size();) {
     Found best;
     std::size_t bestLen = 0;
-    for (const Phrase& p : phrases()) {
+    lowered.assign(text.substr(words[i].begin, words[i].end - words[i].begin));
+    for (char& c : lowered) c = lower(c);
+    auto candidates = kByFirst.find(lowered);
+    if (candidates == kByFirst.end()) {
+      ++i;
+      continue;
+    }
+    for (const Phrase* pp : candidates->second) {
+      const Phrase& p = *pp;
       Duration length;
       if (p.words.size() <= bestLen || !matchAt(p, text, words, i, length)) continue;
       bestLen = p.words.size();

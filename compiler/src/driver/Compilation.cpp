@@ -5,8 +5,14 @@
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
+#include <sys/stat.h>
 #include <fstream>
+#include <array>
+#include <atomic>
+#include <chrono>
 #include <map>
+#include <mutex>
+#include <thread>
 
 #include "tenet/sema/Sema.h"
 #include "tenet/syntax/Parser.h"
@@ -67,33 +73,52 @@ void Compilation::loadFile(const std::string& path, const std::string& display, 
     return;
   }
   std::error_code ec;
-  // The same file named twice (`tenet check . policies`) is read once.
-  auto canonical = fs::weakly_canonical(path, ec);
-  if (!ec && !seen_.insert(canonical.string()).second) {
+  // One stat: the file's identity (the same file named twice, `tenet check
+  // . policies`, is read once), its kind, size and modification time.
+  struct stat info {};
+  bool known = ::stat(path.c_str(), &info) == 0;
+  if (known && !seenFiles_.insert({info.st_dev, info.st_ino}).second) {
     --fileCount_;
     return;
   }
-  if (!ec)
-    if (auto o = options_.overlays.find(canonical.string()); o != options_.overlays.end()) {
-      loadText(display, o->second, fromStdlib);
+  if (known)
+    if (auto o = overlayFiles_.find({info.st_dev, info.st_ino}); o != overlayFiles_.end()) {
+      loadText(display, options_.overlays.at(o->second), fromStdlib);
       return;
     }
   // Pipes, devices and sockets could block or never end: only regular files.
-  auto st = fs::status(path, ec);
-  if (!ec && !fs::is_regular_file(st)) {
-    const char* kind = fs::is_fifo(st) ? "pipe" : fs::is_socket(st) ? "socket"
-                       : (fs::is_character_file(st) || fs::is_block_file(st)) ? "device" : "special file";
+  if (known && !S_ISREG(info.st_mode)) {
+    const char* kind = S_ISFIFO(info.st_mode) ? "pipe" : S_ISSOCK(info.st_mode) ? "socket"
+                       : (S_ISCHR(info.st_mode) || S_ISBLK(info.st_mode)) ? "device" : "special file";
     FileId id = sm_.add(display, "");
     diags_.report(DiagCode::NotAFile, SourceRange{id, 0, 0}, display, kind);
     inputFailed_ = true;
     return;
   }
-  auto size = fs::file_size(path, ec);
+  if (!known) ec = std::error_code(errno, std::generic_category());
+  std::uintmax_t size = known ? static_cast<std::uintmax_t>(info.st_size) : 0;
   if (!ec && size > options_.maxFileBytes) {
     FileId id = sm_.add(display, "");
     diags_.report(DiagCode::FileTooLarge, SourceRange{id, 0, 0}, size, options_.maxFileBytes >> 20)
         .withHelp("split the file into several smaller files");
     return;
+  }
+  // Unchanged since the previous compilation read it: its text is known.
+  std::int64_t stamp = known ? static_cast<std::int64_t>(info.st_mtim.tv_sec) * 1000000000 + info.st_mtim.tv_nsec : 0;
+  if (options_.reuse && stamp != 0) {
+    const SourceManager& before = options_.reuse->sm_;
+    if (options_.reuse->byPath_.empty())
+      for (std::size_t i = 0; i < before.size(); ++i) options_.reuse->byPath_[before.file(static_cast<FileId>(i)).path] = static_cast<FileId>(i);
+    auto it = options_.reuse->byPath_.find(display);
+    if (it != options_.reuse->byPath_.end()) {
+      const SourceFile& f = before.file(it->second);
+      if (f.modified == stamp && f.text.size() + (f.hadBom ? 3 : 0) == size) {
+        std::size_t id = sm_.size();
+        loadText(display, f.hadBom ? "\xEF\xBB\xBF" + f.text : f.text, fromStdlib);
+        if (sm_.size() > id) sm_.setModified(static_cast<FileId>(id), stamp);
+        return;
+      }
+    }
   }
   std::ifstream in(path, std::ios::binary);
   std::string text;
@@ -122,7 +147,9 @@ void Compilation::loadFile(const std::string& path, const std::string& display, 
     diags_.report(DiagCode::FileTooLarge, SourceRange{id, 0, 0}, text.size(), options_.maxFileBytes >> 20);
     return;
   }
+  std::size_t id = sm_.size();
   loadText(display, std::move(text), fromStdlib);
+  if (sm_.size() > id) sm_.setModified(static_cast<FileId>(id), stamp);
 }
 
 void Compilation::walk(const std::string& dir, const std::string& display, unsigned depth) {
@@ -223,16 +250,157 @@ std::map<std::string, LoadedFacts> Compilation::loadFacts(const FactsOptions& op
   return loaded;
 }
 
+namespace {
+
+void clearTypes(const Expr& e) {
+  e.type = nullptr;
+  for (const auto& c : e.children)
+    if (c) clearTypes(*c);
+}
+
+void clearProps(const std::vector<Property>& ps) {
+  for (const auto& p : ps)
+    if (p.value) clearTypes(*p.value);
+}
+
+/// Forgets the types the checker of an earlier compilation wrote into a
+/// syntax tree: they pointed into that compilation's type arena.
+void clearTypes(const SourceUnit& u) {
+  for (const auto& d : u.projects) clearProps(d.properties);
+  for (const auto& d : u.roles) clearProps(d.properties);
+  for (const auto& d : u.policies) {
+    clearProps(d.properties);
+    for (const auto& c : d.controls) {
+      clearProps(c.properties);
+      for (const auto& e : c.expects)
+        if (e.expr) clearTypes(*e.expr);
+      for (const auto& e : c.evidence)
+        if (e.expr) clearTypes(*e.expr);
+    }
+  }
+  for (const auto& d : u.facts) clearProps(d.properties);
+  for (const auto& d : u.frameworks) clearProps(d.properties);
+  for (const auto& d : u.crosswalks) clearProps(d.properties);
+  for (const auto& d : u.exceptions) clearProps(d.properties);
+}
+
+}  // namespace
+
+void Compilation::parseAll() {
+  units_.resize(files_.size());
+  parseDiags_.assign(files_.size(), {});
+  // Files unchanged since the previous compilation keep their trees.
+  std::vector<bool> reused(files_.size(), false);
+  if (Compilation* prev = options_.reuse) {
+    std::map<FileId, std::size_t> prevIndex;
+    for (std::size_t i = 0; i < prev->files_.size() && i < prev->units_.size(); ++i) prevIndex[prev->files_[i]] = i;
+    for (std::size_t i = 0; i < files_.size(); ++i) {
+      FileId id = files_[i];
+      auto it = prevIndex.find(id);
+      if (it == prevIndex.end() || id >= prev->sm_.size() || it->second >= prev->parseDiags_.size()) continue;
+      const SourceFile& now = sm_.file(id);
+      const SourceFile& before = prev->sm_.file(id);
+      if (now.path != before.path || now.text != before.text || now.fromStdlib != before.fromStdlib) continue;
+      units_[i] = std::move(prev->units_[it->second]);
+      clearTypes(units_[i]);
+      parseDiags_[i] = std::move(prev->parseDiags_[it->second]);
+      for (const auto& d : parseDiags_[i]) {
+        Diagnostic& copy = diags_.add(d.code, d.severity, d.range, d.message);
+        copy = d;
+      }
+      reused[i] = true;
+    }
+    prev->units_.clear();
+  }
+  std::vector<std::size_t> todo;
+  for (std::size_t i = 0; i < files_.size(); ++i)
+    if (!reused[i]) todo.push_back(i);
+  std::atomic<std::size_t> done{0};
+  std::mutex progressLock;
+  auto lastReport = std::chrono::steady_clock::now();
+  auto parsed = [&] {
+    std::size_t n = ++done;
+    if (!options_.progress) return;
+    std::lock_guard<std::mutex> lock(progressLock);
+    auto now = std::chrono::steady_clock::now();
+    if (n == files_.size() || now - lastReport > std::chrono::milliseconds(100)) {
+      lastReport = now;
+      options_.progress(n, files_.size());
+    }
+  };
+  std::size_t workers = options_.threads ? options_.threads : std::thread::hardware_concurrency();
+  workers = std::max<std::size_t>(1, std::min<std::size_t>({workers, 16, (todo.size() + 7) / 8}));
+  // Each file reports into its own list, kept for the next compilation.
+  std::vector<std::array<std::size_t, 3>> dropped(files_.size(), {0, 0, 0});
+  auto parseOne = [&](std::size_t i) {
+    DiagnosticEngine own;
+    units_[i] = parseFile(sm_, files_[i], own);
+    parseDiags_[i].assign(own.all().begin(), own.all().end());
+    if (own.dropped()) {
+      std::size_t errors = 0, warnings = 0;
+      for (const auto& d : own.all()) {
+        errors += d.severity == Severity::Error;
+        warnings += d.severity == Severity::Warning;
+      }
+      dropped[i] = {own.dropped(), own.errorCount() - errors, own.warningCount() - warnings};
+    }
+  };
+  if (workers == 1) {
+    for (std::size_t i : todo) {
+      parseOne(i);
+      parsed();
+    }
+  } else {
+    std::atomic<std::size_t> next{0};
+    std::vector<std::thread> threads;
+    // Files are independent until analysis. ANTLR's runtime locks its shared
+    // prediction cache for parsers running at the same time.
+    for (std::size_t w = 0; w < workers; ++w)
+      threads.emplace_back([&] {
+        for (std::size_t k = next++; k < todo.size(); k = next++) {
+          parseOne(todo[k]);
+          parsed();
+        }
+      });
+    for (auto& t : threads) t.join();
+  }
+  for (std::size_t i : todo) {
+    for (const auto& d : parseDiags_[i]) {
+      Diagnostic& copy = diags_.add(d.code, d.severity, d.range, d.message);
+      copy = d;
+    }
+    diags_.countDropped(dropped[i][0], dropped[i][1], dropped[i][2]);
+  }
+}
+
 bool Compilation::run() {
+  using Clock = std::chrono::steady_clock;
+  auto mark = Clock::now();
+  auto phase = [&](const char* name) {
+    auto now = Clock::now();
+    timings_.push_back({name, std::chrono::duration<double>(now - mark).count()});
+    mark = now;
+  };
+  for (const auto& [path, text] : options_.overlays) {
+    struct stat info {};
+    if (::stat(path.c_str(), &info) == 0) overlayFiles_[{info.st_dev, info.st_ino}] = path;
+  }
   loadStdlib();
   if (options_.paths.empty() && options_.sources.empty() && options_.defaultToCurrentFolder)
     options_.paths.push_back(".");
   for (const auto& p : options_.paths) collect(p);
   for (auto& [path, text] : options_.sources) loadText(path, std::move(text), false);
-  for (const auto& [path, text] : options_.overlays)
-    if (!seen_.count(path) && seen_.insert(path).second) loadText(path, text, false);
-  units_.reserve(files_.size());
-  for (FileId id : files_) units_.push_back(parseFile(sm_, id, diags_));
+  // Buffers of files not found on disk (or outside the paths): read as files.
+  for (const auto& [path, text] : options_.overlays) {
+    struct stat info {};
+    if (::stat(path.c_str(), &info) == 0 && seenFiles_.count({info.st_dev, info.st_ino})) continue;
+    if (!seen_.insert(path).second) continue;
+    if (::stat(path.c_str(), &info) == 0) seenFiles_.insert({info.st_dev, info.st_ino});
+    loadText(path, text, false);
+  }
+  phase("read files");
+  parseAll();
+  phase("parse");
   // Without the stdlib every requirement would be reported unknown: the
   // one error about the stdlib folder says it all.
   if (!stdlibFailed_) {
@@ -254,6 +422,7 @@ bool Compilation::run() {
       });
     }
   }
+  phase("check");
   diags_.sort(sm_);
   return !diags_.hasErrors();
 }

@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cctype>
 #include <set>
+#include <unordered_set>
 
 #include "tenet/analysis/ProseDrift.h"
 #include "tenet/eval/Drift.h"
@@ -38,11 +39,16 @@ std::string controlId(const Control& c) { return c.policy->decl->name.name + "."
 
 // ---- wording ----------------------------------------------------------------
 
-void weakModal(const LintContext& ctx) {
+/// weak-modal and vague-wording, from one reading of each statement.
+void wording(const LintContext& ctx) {
   eachControl(ctx, [&](const Control& c) {
     if (!c.decl->statement) return;
     for (const auto& w : findWording(*c.decl->statement, ctx.sources)) {
-      if (w.kind != WordingKind::WeakModal) continue;
+      if (w.kind == WordingKind::Unmeasurable) {
+        ctx.diags.report(DiagCode::VagueWording, w.range, w.phrase)
+            .withHelp("give a number an auditor can check, such as 'within 24 hours' or 'at least 14 characters'");
+        continue;
+      }
       auto& d = ctx.diags.report(DiagCode::WeakModal, w.range, w.phrase);
       std::string lower = w.phrase;
       for (char& ch : lower) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
@@ -56,16 +62,6 @@ void weakModal(const LintContext& ctx) {
         d.withHelp("state what is done and when it may be skipped, or record the gap as an exception");
       }
     }
-  });
-}
-
-void vagueWording(const LintContext& ctx) {
-  eachControl(ctx, [&](const Control& c) {
-    if (!c.decl->statement) return;
-    for (const auto& w : findWording(*c.decl->statement, ctx.sources))
-      if (w.kind == WordingKind::Unmeasurable)
-        ctx.diags.report(DiagCode::VagueWording, w.range, w.phrase)
-            .withHelp("give a number an auditor can check, such as 'within 24 hours' or 'at least 14 characters'");
   });
 }
 
@@ -178,14 +174,14 @@ void unusedRole(const LintContext& ctx) {
           .withHelp("make it the owner or approver of a policy, a control or an exception, or remove it");
 }
 
-void namesIn(const Expr& e, std::set<std::string>& out) {
+void namesIn(const Expr& e, std::unordered_set<std::string_view>& out) {
   if (e.kind == ExprKind::Name) out.insert(e.name.name);
   for (const auto& child : e.children)
     if (child) namesIn(*child, out);
 }
 
 void unusedFacts(const LintContext& ctx) {
-  std::set<std::string> names;
+  std::unordered_set<std::string_view> names;
   for (const auto& [_, p] : ctx.model.policies)
     for (const auto& c : p->controls) {
       for (const auto& e : c->decl->expects)
@@ -299,9 +295,10 @@ const std::vector<LintRule>& lintRules() {
   // stage (the checker or the prose analysis) and configured like the rest.
   static const std::vector<LintRule> kRules = {
       {DiagCode::WeakModal, LintCategory::Wording, "A statement uses a weak modal verb such as should or may",
-       weakModal},
+       wording},
+      // Found in the same reading of the statements as weak-modal.
       {DiagCode::VagueWording, LintCategory::Wording,
-       "A statement uses a word nobody can measure, such as appropriate or promptly", vagueWording},
+       "A statement uses a word nobody can measure, such as appropriate or promptly"},
       {DiagCode::VagueCadence, LintCategory::Wording,
        "A statement says regularly or periodically, and the control declares no cadence"},
       {DiagCode::ProseCadenceMismatch, LintCategory::Wording,

@@ -480,8 +480,11 @@ void Server::recompile() {
     o.overlays[path] = doc.text;
     openUris_[path] = uri;
   }
-  comp_ = std::make_unique<Compilation>(std::move(o));
-  comp_->run();
+  // Files that did not change keep their syntax trees from the last run.
+  o.reuse = comp_.get();
+  auto next = std::make_unique<Compilation>(std::move(o));
+  next->run();
+  comp_ = std::move(next);
   // The same diagnostics as `tenet lint`.
   if (comp_->model()) {
     LintConfigOptions config;

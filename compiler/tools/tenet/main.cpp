@@ -3,6 +3,9 @@
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
+#include <fmt/format.h>
+#include <chrono>
+#include <functional>
 #include <algorithm>
 #include <cstdlib>
 #include <ctime>
@@ -40,6 +43,59 @@ constexpr int kExitOk = 0;
 constexpr int kExitFindings = 1;
 constexpr int kExitUsage = 2;
 
+// --timings: the time of each phase, printed on stderr when the command ends.
+struct PhaseClock {
+  using Clock = std::chrono::steady_clock;
+  bool enabled = false;
+  Clock::time_point start = Clock::now();
+  Clock::time_point mark = start;
+  std::vector<std::pair<std::string, double>> phases;
+
+  void take(const tenet::Compilation& c) {
+    for (const auto& p : c.timings()) phases.push_back(p);
+    mark = Clock::now();
+  }
+  void lap(const std::string& name) {
+    auto now = Clock::now();
+    phases.push_back({name, std::chrono::duration<double>(now - mark).count()});
+    mark = now;
+  }
+  void print() const {
+    if (!enabled) return;
+    std::size_t width = 5;
+    for (const auto& [name, _] : phases) width = std::max(width, name.size());
+    std::cerr << "Timings:\n";
+    for (const auto& [name, secs] : phases)
+      std::cerr << "  " << name << std::string(width - name.size() + 2, ' ') << fmt::format("{:8.3f} s", secs) << '\n';
+    double total = std::chrono::duration<double>(Clock::now() - start).count();
+    std::cerr << "  total" << std::string(width - 5 + 2, ' ') << fmt::format("{:8.3f} s", total) << '\n';
+  }
+};
+PhaseClock gClock;
+
+/// A progress line for long runs, on a terminal only: never in a CI log or
+/// when stderr is a file or a pipe. It appears after half a second and is
+/// cleared when parsing ends.
+std::function<void(std::size_t, std::size_t)> progressLine() {
+  const char* ci = std::getenv("CI");
+  const char* term = std::getenv("TERM");
+  if (!isatty(STDERR_FILENO) || (ci && *ci) || (term && std::string(term) == "dumb")) return {};
+  auto start = std::chrono::steady_clock::now();
+  auto shown = std::make_shared<bool>(false);
+  return [start, shown](std::size_t done, std::size_t total) {
+    if (done >= total) {
+      if (*shown) std::cerr << "\r\x1b[K" << std::flush;
+      return;
+    }
+    if (std::chrono::steady_clock::now() - start < std::chrono::milliseconds(500)) return;
+    constexpr int kWidth = 30;
+    int filled = static_cast<int>(kWidth * done / std::max<std::size_t>(total, 1));
+    std::cerr << "\r\x1b[KReading policies [" << std::string(filled, '#') << std::string(kWidth - filled, ' ') << "] "
+              << done << '/' << total << " files" << std::flush;
+    *shown = true;
+  };
+}
+
 /// Colour on `fd` (where the problems are printed): auto means a terminal.
 bool useColor(const std::string& mode, int fd = STDOUT_FILENO) {
   if (mode == "always") return true;
@@ -54,10 +110,12 @@ bool useColor(const std::string& mode, int fd = STDOUT_FILENO) {
 int runCheck(const std::vector<std::string>& paths, const std::string& format, const std::string& stdlib,
              const std::string& color) {
   tenet::CompileOptions opts;
+  opts.progress = progressLine();
   opts.paths = paths;
   if (!stdlib.empty()) opts.stdlibDir = stdlib;
   tenet::Compilation comp(std::move(opts));
   comp.run();
+  gClock.take(comp);
   // The lint block also sets the level of the rules the checker reports.
   if (comp.model()) tenet::applyLintConfig(*comp.model(), comp.units(), comp.sources(), comp.diagnostics(), {});
   const auto& diags = comp.diagnostics();
@@ -129,11 +187,13 @@ struct ProjectArgs {
 /// checks without errors.
 std::optional<tenet::Compilation> loadForReport(const ProjectArgs& args, bool stdlibAlone, int& exitCode) {
   tenet::CompileOptions opts;
+  opts.progress = progressLine();
   opts.paths = args.paths;
   opts.defaultToCurrentFolder = !stdlibAlone;
   if (!args.stdlib.empty()) opts.stdlibDir = args.stdlib;
   tenet::Compilation comp(std::move(opts));
   comp.run();
+  gClock.take(comp);
   const auto& diags = comp.diagnostics();
   if (!diags.all().empty()) {
     tenet::TextRenderOptions ro;
@@ -324,10 +384,12 @@ int runDrift(const DriftArgs& args) {
     return kExitUsage;
   }
   tenet::CompileOptions opts;
+  opts.progress = progressLine();
   opts.paths = args.project.paths;
   if (!args.project.stdlib.empty()) opts.stdlibDir = args.project.stdlib;
   tenet::Compilation comp(std::move(opts));
   comp.run();
+  gClock.take(comp);
   auto format = *tenet::parseDriftFormat(args.format);
   bool color = useColor(args.project.color);
   auto problemsOnly = [&]() {
@@ -347,12 +409,14 @@ int runDrift(const DriftArgs& args) {
   if (!args.factsDir.empty()) fo.factsDir = args.factsDir;
   std::size_t before = comp.diagnostics().errorCount();
   auto facts = comp.loadFacts(fo);
+  gClock.lap("read facts");
   bool factsFailed = comp.diagnostics().errorCount() > before;
   tenet::DriftOptions dopts;
   dopts.asOf = asOf;
   std::size_t beforeDrift = comp.diagnostics().errorCount();
   tenet::DriftReport report = tenet::computeDrift(*comp.model(), facts, dopts, comp.diagnostics());
   tenet::checkProseDrift(*comp.model(), comp.sources(), comp.diagnostics());
+  gClock.lap("evaluate");
   tenet::applyLintConfig(*comp.model(), comp.units(), comp.sources(), comp.diagnostics(), {});
   if (!args.baseline.empty()) {
     auto failedBefore = readBaseline(args.baseline);
@@ -433,14 +497,17 @@ int runLint(const LintArgs& args) {
       return kExitUsage;
     }
   tenet::CompileOptions opts;
+  opts.progress = progressLine();
   opts.paths = args.project.paths;
   if (!args.project.stdlib.empty()) opts.stdlibDir = args.project.stdlib;
   tenet::Compilation comp(std::move(opts));
   comp.run();
+  gClock.take(comp);
   // The rules read a sound model: with errors, only the errors are shown.
   if (comp.model() && !comp.diagnostics().hasErrors()) {
     tenet::LintContext ctx{*comp.model(), comp.sources(), *asOf, comp.diagnostics()};
     tenet::runLintRules(ctx);
+    gClock.lap("lint rules");
   } else {
     config.reportSuppressions = false;  // nothing ran that they could suppress
   }
@@ -515,6 +582,7 @@ int runBuild(const BuildArgs& args) {
   std::size_t before = comp->diagnostics().all().size();
   auto drift = evaluateForReport(*comp, args.project, evalArgs, code);
   if (!drift) return code == kExitOk ? kExitUsage : code;
+  gClock.lap("read facts and evaluate");
   // What evaluating found (expired exceptions, overdue reviews) is shown on
   // the drift page too.
   tenet::DiagnosticEngine problems;
@@ -544,9 +612,13 @@ int runBuild(const BuildArgs& args) {
   in.history = history ? &*history : nullptr;
   in.toolVersion = TENET_VERSION;
   in.projectRoot = projectRoot(args.project.paths);
+  gClock.lap("revision history");
   std::vector<tenet::SiteFile> files = tenet::renderSite(in);
+  gClock.lap("render pages");
   std::string error;
-  if (!tenet::writeSite(args.output, files, error)) {
+  bool written = tenet::writeSite(args.output, files, error);
+  gClock.lap("write the site");
+  if (!written) {
     std::cerr << "tenet: error: " << error << "\nThe previous site, if any, is unchanged.\n";
     return kExitUsage;
   }
@@ -750,6 +822,9 @@ int main(int argc, char** argv) {
                   "Leave out the revision history (it is read from git when the policies are in a repository).");
   addProjectOptions(build, buildArgs.project, "Files or folders of the project. Default: the current folder.");
 
+  for (CLI::App* cmd : {check, lint, drift, build, coverage, soa})
+    cmd->add_flag("--timings", gClock.enabled, "Print the time each phase took (reading, parsing, checking...) on stderr.");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
@@ -781,26 +856,31 @@ int main(int argc, char** argv) {
     app.exit(e);
     return kExitUsage;
   }
-  try {
-    if (check->parsed()) return runCheck(paths, format, stdlib, color);
-    if (crosswalk->parsed()) return runCrosswalk(cwFrom, cwTo, cwMatrix, cwFormat, cwArgs);
-    if (coverage->parsed()) return runCoverage(covFrameworks, covSummary, covFormat, covArgs, covEval);
-    if (soa->parsed()) return runSoa(soaFormat, soaArgs, soaEval);
-    if (drift->parsed()) return runDrift(driftArgs);
-    if (build->parsed()) return runBuild(buildArgs);
-    if (lint->parsed()) return runLint(lintArgs);
-    if (fmt->parsed()) return runFmt(fmtArgs);
-    if (lsp->parsed()) {
-      tenet::lsp::ServerOptions options;
-      if (!lspStdlib.empty()) options.stdlibDir = lspStdlib;
-      options.log = &std::cerr;
-      std::ios::sync_with_stdio(false);
-      return tenet::lsp::runStdio(std::cin, std::cout, options);
+  auto dispatch = [&]() -> int {
+    try {
+      if (check->parsed()) return runCheck(paths, format, stdlib, color);
+      if (crosswalk->parsed()) return runCrosswalk(cwFrom, cwTo, cwMatrix, cwFormat, cwArgs);
+      if (coverage->parsed()) return runCoverage(covFrameworks, covSummary, covFormat, covArgs, covEval);
+      if (soa->parsed()) return runSoa(soaFormat, soaArgs, soaEval);
+      if (drift->parsed()) return runDrift(driftArgs);
+      if (build->parsed()) return runBuild(buildArgs);
+      if (lint->parsed()) return runLint(lintArgs);
+      if (fmt->parsed()) return runFmt(fmtArgs);
+      if (lsp->parsed()) {
+        tenet::lsp::ServerOptions options;
+        if (!lspStdlib.empty()) options.stdlibDir = lspStdlib;
+        options.log = &std::cerr;
+        std::ios::sync_with_stdio(false);
+        return tenet::lsp::runStdio(std::cin, std::cout, options);
+      }
+      if (rulesCmd->parsed()) return runRules(rulesFormat);
+    } catch (const std::exception& e) {
+      std::cerr << "tenet: error: " << e.what() << '\n';
+      return kExitUsage;
     }
-    if (rulesCmd->parsed()) return runRules(rulesFormat);
-  } catch (const std::exception& e) {
-    std::cerr << "tenet: error: " << e.what() << '\n';
     return kExitUsage;
-  }
-  return kExitUsage;
+  };
+  int code = dispatch();
+  gClock.print();
+  return code;
 }

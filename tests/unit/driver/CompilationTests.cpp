@@ -75,3 +75,46 @@ TEST_CASE("a missing path is an input failure", "[driver]") {
   CHECK(c.inputFailed());
   CHECK(hasCode(c, "path-not-found"));
 }
+
+TEST_CASE("a compilation that reuses an earlier one's syntax trees reports what a fresh one does", "[driver]") {
+  fs::path dir = fs::temp_directory_path() / "tenet-reuse-test";
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  std::ofstream(dir / "roles.tenet") << "role ciso \"CISO\" { holder = \"Dana\" }\n";
+  std::ofstream(dir / "broken.tenet") << "role cto \"CTO\" { holder = \"Sam\" \n";  // a syntax error, unchanged below
+  std::ofstream(dir / "policy.tenet") << "policy p \"P\" { owner = ciso }\n";
+  auto options = [&] {
+    CompileOptions o;
+    o.paths = {dir.string()};
+    return o;
+  };
+  auto signature = [](const Compilation& c) {
+    std::vector<std::string> out;
+    for (const auto& d : c.diagnostics().all())
+      out.push_back(std::string(d.name()) + "@" + c.sources().file(d.range.file).path + ":" +
+                    std::to_string(d.range.begin));
+    return out;
+  };
+  auto first = std::make_unique<Compilation>(options());
+  first->run();
+  REQUIRE(hasCode(*first, "syntax-error"));
+
+  // An edit in one file, given as an editor buffer; the others are reused.
+  CompileOptions o = options();
+  o.overlays[fs::canonical(dir / "policy.tenet").string()] = "policy p \"P\" { owner = cisso }\n";
+  o.reuse = first.get();
+  Compilation second(o);
+  second.run();
+  first.reset();  // nothing of the reused trees may point into it any more
+
+  CompileOptions fresh = options();
+  fresh.overlays = o.overlays;
+  Compilation third(fresh);
+  third.run();
+  CHECK(signature(second) == signature(third));
+  CHECK(hasCode(second, "syntax-error"));  // kept from the reused file
+  CHECK(hasCode(second, "unknown-role"));  // found in the edited file
+  REQUIRE(second.model());
+  CHECK(second.model()->policy("p") != nullptr);
+  fs::remove_all(dir);
+}

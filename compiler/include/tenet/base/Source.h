@@ -40,12 +40,14 @@ struct SourceFile {
   std::string text;
   bool fromStdlib = false;
   bool hadBom = false;
+  std::int64_t modified = 0;  ///< the file's modification time when read (nanoseconds), 0 when not from disk
   std::vector<std::uint32_t> lineStarts;  ///< byte offset of each line start
 };
 
 class SourceManager {
  public:
   FileId add(std::string path, std::string text, bool fromStdlib = false);
+  void setModified(FileId id, std::int64_t modified) { files_[id].modified = modified; }
   const SourceFile& file(FileId id) const { return files_[id]; }
   std::size_t size() const { return files_.size(); }
   std::optional<FileId> find(std::string_view path) const;

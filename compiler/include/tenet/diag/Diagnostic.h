@@ -90,6 +90,13 @@ class DiagnosticEngine {
   /// How many diagnostics were dropped after the limit was reached.
   std::size_t dropped() const { return dropped_; }
   void setLimit(std::size_t limit) { limit_ = limit; }
+  /// Counts diagnostics another engine dropped past its limit, of which
+  /// `errors` errors and `warnings` warnings, as if they had been reported here.
+  void countDropped(std::size_t n, std::size_t errors, std::size_t warnings) {
+    dropped_ += n;
+    errors_ += errors;
+    warnings_ += warnings;
+  }
   /// Changes the severity of diagnostic `index`, keeping the counts right.
   void setSeverity(std::size_t index, Severity s);
 

@@ -3,6 +3,7 @@
 /// the sources, load them with the stdlib, parse and analyze.
 #pragma once
 
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -33,6 +34,17 @@ struct CompileOptions {
   bool defaultToCurrentFolder = true;      ///< no paths and no sources: check "."; else the stdlib alone
   std::size_t maxFileBytes = 16u << 20;    ///< larger source files are refused
   std::size_t maxFiles = 100000;
+  /// Files are parsed in parallel on this many threads (0: one per core).
+  std::size_t threads = 0;
+  /// Called now and then while files are parsed (files done, files in all),
+  /// at most every tenth of a second, and once at the end.
+  std::function<void(std::size_t, std::size_t)> progress;
+  /// A previous compilation of the same project (the language server's,
+  /// before an edit): each file whose path, place and text are unchanged
+  /// takes its syntax tree and syntax diagnostics from there instead of
+  /// being parsed again. The previous compilation gives them up: it must
+  /// not be used afterwards.
+  class Compilation* reuse = nullptr;
 };
 
 class Compilation {
@@ -49,6 +61,8 @@ class Compilation {
   DiagnosticEngine& diagnostics() { return diags_; }
   const DiagnosticEngine& diagnostics() const { return diags_; }
   const std::vector<SourceUnit>& units() const { return units_; }
+  /// How long each phase of run() took, in seconds, in order.
+  const std::vector<std::pair<std::string, double>>& timings() const { return timings_; }
   const Model* model() const { return model_.get(); }
   /// Reads every facts block's file against its schema, after run(). Its
   /// problems join the compilation's diagnostics, in the facts files.
@@ -59,6 +73,7 @@ class Compilation {
 
  private:
   void loadStdlib();
+  void parseAll();
   void collect(const std::string& path);
   void walk(const std::string& dir, const std::string& display, unsigned depth);
   void loadFile(const std::string& path, const std::string& display, bool fromStdlib);
@@ -75,7 +90,13 @@ class Compilation {
   bool inputFailed_ = false;
   bool tooMany_ = false;
   bool stdlibFailed_ = false;
-  std::set<std::string> seen_;  ///< canonical paths already loaded
+  std::set<std::string> seen_;  ///< paths of buffers loaded without a file
+  std::set<std::pair<std::uint64_t, std::uint64_t>> seenFiles_;  ///< (device, inode) of the files loaded
+  std::map<std::pair<std::uint64_t, std::uint64_t>, std::string> overlayFiles_;  ///< buffers by the file they replace
+  std::vector<std::pair<std::string, double>> timings_;
+  /// The diagnostics parsing reported, per entry of files_, kept for reuse.
+  std::vector<std::vector<Diagnostic>> parseDiags_;
+  std::map<std::string, FileId> byPath_;  ///< built when a later compilation reuses this one
 };
 
 

@@ -34,7 +34,8 @@ struct LintRule {
   DiagCode code;          ///< its id is the code's name, its default severity the code's
   LintCategory category;
   std::string_view summary;  ///< one line, for `tenet rules` and SARIF
-  /// Null when another stage reports it (the checker, or evaluation): the
+  /// Null when another check reports it (the checker, the prose analysis,
+  /// or another rule's check reading the same text): the
   /// rule is then configured and suppressed like the others.
   LintCheck check = nullptr;
   bool fixable = false;   ///< some findings carry a fix that `--fix` applies
