@@ -570,6 +570,11 @@ std::optional<FileId> Server::fileOf(const std::string& uri) const {
   if (!comp_) return std::nullopt;
   std::string path = canonical(uriToPath(uri));
   const SourceManager& sm = comp_->sources();
+  // The project's files are read under the canonical root, so the path
+  // itself almost always matches; resolving every path is the fallback.
+  for (std::size_t i = 0; i < sm.size(); ++i)
+    if (!sm.file(static_cast<FileId>(i)).fromStdlib && sm.file(static_cast<FileId>(i)).path == path)
+      return static_cast<FileId>(i);
   for (std::size_t i = 0; i < sm.size(); ++i)
     if (!sm.file(static_cast<FileId>(i)).fromStdlib && canonical(sm.file(static_cast<FileId>(i)).path) == path)
       return static_cast<FileId>(i);
