@@ -32,9 +32,6 @@ std::string htmlEscape(std::string_view s) {
   return out;
 }
 
-namespace {
-
-// Cells are one line in every format but JSON.
 std::string oneLine(std::string_view s) {
   std::string out;
   bool space = false;
@@ -49,6 +46,8 @@ std::string oneLine(std::string_view s) {
   }
   return out;
 }
+
+namespace {
 
 std::size_t width(std::string_view s) { return countCodePoints(s); }
 

@@ -131,6 +131,18 @@ std::string pathToUri(const std::string& path) {
 
 namespace {
 
+/// How many UTF-16 code units the UTF-8 text `s` is (the protocol's columns).
+std::size_t utf16Length(std::string_view s) {
+  std::size_t units = 0;
+  for (std::size_t i = 0; i < s.size();) {
+    auto c = static_cast<unsigned char>(s[i]);
+    std::size_t len = c < 0x80 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
+    units += len == 4 ? 2 : 1;
+    i += len;
+  }
+  return units;
+}
+
 std::string canonical(const std::string& path) {
   std::error_code ec;
   auto p = fs::weakly_canonical(fs::absolute(path, ec), ec);
@@ -819,13 +831,7 @@ Json Server::formatting(const Json& params) {
   const std::string& old = doc->second.text;
   std::size_t lines = static_cast<std::size_t>(std::count(old.begin(), old.end(), '\n'));
   std::size_t lastLine = old.rfind('\n') == std::string::npos ? 0 : old.rfind('\n') + 1;
-  std::size_t units = 0;
-  for (std::size_t i = lastLine; i < old.size();) {
-    auto c = static_cast<unsigned char>(old[i]);
-    std::size_t len = c < 0x80 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
-    units += len == 4 ? 2 : 1;
-    i += len;
-  }
+  std::size_t units = utf16Length(std::string_view(old).substr(lastLine));
   return Json::array({Json{{"range", {{"start", {{"line", 0}, {"character", 0}}},
                                       {"end", {{"line", lines}, {"character", units}}}}},
                            {"newText", out.text}}});

@@ -96,6 +96,21 @@ std::function<void(std::size_t, std::size_t)> progressLine() {
   };
 }
 
+/// Compiles the files and folders given, as every command reads a project:
+/// with the progress line on a terminal and the phases timed for --timings.
+tenet::Compilation compileProject(const std::vector<std::string>& paths, const std::string& stdlib,
+                                  bool defaultToCurrentFolder = true) {
+  tenet::CompileOptions opts;
+  opts.progress = progressLine();
+  opts.paths = paths;
+  opts.defaultToCurrentFolder = defaultToCurrentFolder;
+  if (!stdlib.empty()) opts.stdlibDir = stdlib;
+  tenet::Compilation comp(std::move(opts));
+  comp.run();
+  gClock.take(comp);
+  return comp;
+}
+
 /// Colour on `fd` (where the problems are printed): auto means a terminal.
 bool useColor(const std::string& mode, int fd = STDOUT_FILENO) {
   if (mode == "always") return true;
@@ -109,13 +124,7 @@ bool useColor(const std::string& mode, int fd = STDOUT_FILENO) {
 
 int runCheck(const std::vector<std::string>& paths, const std::string& format, const std::string& stdlib,
              const std::string& color) {
-  tenet::CompileOptions opts;
-  opts.progress = progressLine();
-  opts.paths = paths;
-  if (!stdlib.empty()) opts.stdlibDir = stdlib;
-  tenet::Compilation comp(std::move(opts));
-  comp.run();
-  gClock.take(comp);
+  tenet::Compilation comp = compileProject(paths, stdlib);
   // The lint block also sets the level of the rules the checker reports.
   if (comp.model()) tenet::applyLintConfig(*comp.model(), comp.units(), comp.sources(), comp.diagnostics(), {});
   const auto& diags = comp.diagnostics();
@@ -186,14 +195,7 @@ struct ProjectArgs {
 /// report on stdout stays clean; a report is only made from a project that
 /// checks without errors.
 std::optional<tenet::Compilation> loadForReport(const ProjectArgs& args, bool stdlibAlone, int& exitCode) {
-  tenet::CompileOptions opts;
-  opts.progress = progressLine();
-  opts.paths = args.paths;
-  opts.defaultToCurrentFolder = !stdlibAlone;
-  if (!args.stdlib.empty()) opts.stdlibDir = args.stdlib;
-  tenet::Compilation comp(std::move(opts));
-  comp.run();
-  gClock.take(comp);
+  tenet::Compilation comp = compileProject(args.paths, args.stdlib, !stdlibAlone);
   const auto& diags = comp.diagnostics();
   if (!diags.all().empty()) {
     tenet::TextRenderOptions ro;
@@ -383,13 +385,7 @@ int runDrift(const DriftArgs& args) {
     std::cerr << "tenet: error: the facts folder '" << args.factsDir << "' does not exist\n";
     return kExitUsage;
   }
-  tenet::CompileOptions opts;
-  opts.progress = progressLine();
-  opts.paths = args.project.paths;
-  if (!args.project.stdlib.empty()) opts.stdlibDir = args.project.stdlib;
-  tenet::Compilation comp(std::move(opts));
-  comp.run();
-  gClock.take(comp);
+  tenet::Compilation comp = compileProject(args.project.paths, args.project.stdlib);
   auto format = *tenet::parseDriftFormat(args.format);
   bool color = useColor(args.project.color);
   auto problemsOnly = [&]() {
@@ -496,13 +492,7 @@ int runLint(const LintArgs& args) {
       std::cerr << "tenet: error: " << *problem << '\n';
       return kExitUsage;
     }
-  tenet::CompileOptions opts;
-  opts.progress = progressLine();
-  opts.paths = args.project.paths;
-  if (!args.project.stdlib.empty()) opts.stdlibDir = args.project.stdlib;
-  tenet::Compilation comp(std::move(opts));
-  comp.run();
-  gClock.take(comp);
+  tenet::Compilation comp = compileProject(args.project.paths, args.project.stdlib);
   // The rules read a sound model: with errors, only the errors are shown.
   if (comp.model() && !comp.diagnostics().hasErrors()) {
     tenet::LintContext ctx{*comp.model(), comp.sources(), *asOf, comp.diagnostics()};

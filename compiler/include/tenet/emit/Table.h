@@ -35,6 +35,10 @@ void renderTables(std::ostream& out, const std::vector<Table>& tables, TableForm
 /// caption, then its notes as paragraphs.
 void renderTableHtml(std::ostream& out, const Table& table);
 
+/// The text with every run of whitespace, line breaks included, as one
+/// space: a table cell (in every format but JSON) or an expression on one line.
+std::string oneLine(std::string_view s);
+
 /// Escapes text for HTML element content and attribute values.
 std::string htmlEscape(std::string_view s);
 
