@@ -28,13 +28,7 @@ Compilation& Compilation::operator=(Compilation&&) noexcept = default;
 
 namespace {
 
-std::string joinDisplay(const std::string& dir, const std::string& name) {
-  if (dir.empty() || dir == ".") return name;
-  if (dir.back() == '/') return dir + name;
-  return dir + "/" + name;
-}
 
-constexpr unsigned kMaxDepth = 256;
 
 std::string hexByte(unsigned char c) {
   static const char* kHex = "0123456789ABCDEF";
@@ -152,16 +146,16 @@ void Compilation::loadFile(const std::string& path, const std::string& display, 
   if (sm_.size() > id) sm_.setModified(static_cast<FileId>(id), stamp);
 }
 
-void Compilation::walk(const std::string& dir, const std::string& display, unsigned depth) {
-  std::error_code ec;
+std::string joinDisplay(const std::string& dir, const std::string& name) {
+  if (dir.empty() || dir == ".") return name;
+  if (dir.back() == '/') return dir + name;
+  return dir + "/" + name;
+}
+
+std::vector<FolderEntry> sourceFolderEntries(const std::string& dir, std::error_code& ec) {
+  std::vector<FolderEntry> entries;
   fs::directory_iterator it(dir, ec);
-  if (ec) {
-    FileId id = sm_.add(display, "");
-    diags_.report(DiagCode::FileUnreadable, SourceRange{id, 0, 0}, display, ec.message());
-    inputFailed_ = true;
-    return;
-  }
-  std::vector<std::pair<std::string, bool>> entries;  // name, is directory
+  if (ec) return entries;
   for (; it != fs::directory_iterator(); it.increment(ec)) {
     if (ec) break;
     std::string name = it->path().filename().string();
@@ -171,23 +165,33 @@ void Compilation::walk(const std::string& dir, const std::string& display, unsig
     if (sec) continue;
     // Directories reached through symbolic links are not followed: a project
     // is the tree below its root, and a link could lead out of it or loop.
-    if (fs::is_directory(st)) {
-      entries.emplace_back(name, true);
-    } else if (name.size() > 6 && name.compare(name.size() - 6, 6, ".tenet") == 0) {
-      entries.emplace_back(name, false);
-    }
+    if (fs::is_directory(st)) entries.push_back({name, true});
+    else if (name.size() > 6 && name.compare(name.size() - 6, 6, ".tenet") == 0) entries.push_back({name, false});
   }
-  std::sort(entries.begin(), entries.end());
+  ec.clear();  // an error part way through ends the list; what was listed is read
+  std::sort(entries.begin(), entries.end(), [](const FolderEntry& a, const FolderEntry& b) { return a.name < b.name; });
+  return entries;
+}
+
+void Compilation::walk(const std::string& dir, const std::string& display, unsigned depth) {
+  std::error_code ec;
+  std::vector<FolderEntry> entries = sourceFolderEntries(dir, ec);
+  if (ec) {
+    FileId id = sm_.add(display, "");
+    diags_.report(DiagCode::FileUnreadable, SourceRange{id, 0, 0}, display, ec.message());
+    inputFailed_ = true;
+    return;
+  }
   for (const auto& [name, isDir] : entries) {
     if (tooMany_) return;
     std::string p = (fs::path(dir) / name).string();
     std::string d = joinDisplay(display, name);
     if (isDir) {
-      if (depth < kMaxDepth) {
+      if (depth < kMaxFolderDepth) {
         walk(p, d, depth + 1);
       } else {
         FileId id = sm_.add(d, "");
-        diags_.report(DiagCode::FolderTooDeep, SourceRange{id, 0, 0}, d, kMaxDepth);
+        diags_.report(DiagCode::FolderTooDeep, SourceRange{id, 0, 0}, d, kMaxFolderDepth);
       }
     } else {
       loadFile(p, d, false);

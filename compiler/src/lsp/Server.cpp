@@ -129,6 +129,20 @@ std::string pathToUri(const std::string& path) {
   return out;
 }
 
+/// What stands at a place in a file, for hover and definition.
+struct Occurrence {
+  SourceRange range;
+  const Requirement* requirement = nullptr;
+  const Framework* framework = nullptr;
+  const RoleDecl* role = nullptr;
+  const Policy* policy = nullptr;
+  const Control* control = nullptr;
+  const Facts* facts = nullptr;
+  const RecordField* field = nullptr;
+  const Type* type = nullptr;  ///< of the expression, for names without a declaration
+  std::string name;            ///< as written
+};
+
 namespace {
 
 /// How many UTF-16 code units the UTF-8 text `s` is (the protocol's columns).
@@ -180,19 +194,6 @@ const char* const kKeywords[] = {"project",  "role",      "policy",  "control", 
                                  "because",  "none",      "true",    "false",       "count",   "age",
                                  "len"};
 
-/// What stands at a place in a file, for hover and definition.
-struct Occurrence {
-  SourceRange range;
-  const Requirement* requirement = nullptr;
-  const Framework* framework = nullptr;
-  const RoleDecl* role = nullptr;
-  const Policy* policy = nullptr;
-  const Control* control = nullptr;
-  const Facts* facts = nullptr;
-  const RecordField* field = nullptr;
-  const Type* type = nullptr;  ///< of the expression, for names without a declaration
-  std::string name;            ///< as written
-};
 
 class Finder {
  public:
@@ -604,16 +605,22 @@ std::optional<std::uint32_t> Server::offsetAt(FileId file, const Json& position)
 // ---------------------------------------------------------------------------
 // Features
 
-Json Server::hover(const Json& params) {
+/// What stands at the request's position, for hover and definition.
+std::optional<Occurrence> Server::occurrenceAt(const Json& params) const {
   auto file = fileOf(params.at("textDocument").at("uri"));
-  if (!file || !comp_->model()) return nullptr;
+  if (!file || !comp_->model()) return std::nullopt;
   auto offset = offsetAt(*file, params.at("position"));
-  if (!offset) return nullptr;
+  if (!offset) return std::nullopt;
   Finder finder(*comp_->model(), *offset);
   for (const auto& u : comp_->units())
     if (u.file == *file) finder.unit(u);
-  if (!finder.best) return nullptr;
-  const Occurrence& o = *finder.best;
+  return finder.best;
+}
+
+Json Server::hover(const Json& params) {
+  std::optional<Occurrence> found = occurrenceAt(params);
+  if (!found) return nullptr;
+  const Occurrence& o = *found;
   std::string text;
   if (o.requirement) {
     text = requirementSummary(*o.requirement);
@@ -646,15 +653,9 @@ Json Server::hover(const Json& params) {
 }
 
 Json Server::definition(const Json& params) {
-  auto file = fileOf(params.at("textDocument").at("uri"));
-  if (!file || !comp_->model()) return nullptr;
-  auto offset = offsetAt(*file, params.at("position"));
-  if (!offset) return nullptr;
-  Finder finder(*comp_->model(), *offset);
-  for (const auto& u : comp_->units())
-    if (u.file == *file) finder.unit(u);
-  if (!finder.best) return nullptr;
-  const Occurrence& o = *finder.best;
+  std::optional<Occurrence> found = occurrenceAt(params);
+  if (!found) return nullptr;
+  const Occurrence& o = *found;
   SourceRange target;
   if (o.requirement && o.requirement->decl) target = o.requirement->decl->id.range;
   else if (o.framework && o.framework->decl) target = o.framework->decl->name.range;
@@ -768,11 +769,7 @@ Json Server::completion(const Json& params) {
     if (!t) {
       // A quantifier variable of an expression around the cursor.
       if (auto file = fileOf(uri)) {
-        auto offset = offsetAt(*file, params.at("position"));
-        Finder finder(m, offset.value_or(0));
-        for (const auto& u : comp_->units())
-          if (u.file == *file) finder.unit(u);
-        // Any binding of that name in the file will do when the cursor is not on one.
+        // The first binding of that name in the file gives its type.
         std::function<void(const Expr&)> find = [&](const Expr& e) {
           if ((e.kind == ExprKind::Quantifier || e.kind == ExprKind::Count) && e.var.name == head && e.domain &&
               e.domain->type && e.domain->type->kind == TypeKind::List && !t)

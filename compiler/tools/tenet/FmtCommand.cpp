@@ -19,8 +19,10 @@
 #include <set>
 #include <sstream>
 
+#include "Color.h"
 #include "tenet/base/Files.h"
 #include "tenet/diag/Render.h"
+#include "tenet/driver/Compilation.h"
 #include "tenet/format/Format.h"
 
 namespace fs = std::filesystem;
@@ -31,23 +33,6 @@ constexpr int kExitOk = 0;
 constexpr int kExitFindings = 1;
 constexpr int kExitUsage = 2;
 constexpr std::size_t kMaxFileBytes = 16u << 20;  // as `tenet check`
-constexpr unsigned kMaxDepth = 256;
-
-bool useColor(const std::string& mode) {
-  if (mode == "always") return true;
-  if (mode == "never") return false;
-  const char* noColor = std::getenv("NO_COLOR");
-  if (noColor && *noColor) return false;
-  const char* term = std::getenv("TERM");
-  if (term && std::string(term) == "dumb") return false;
-  return isatty(STDERR_FILENO) != 0;
-}
-
-std::string joinDisplay(const std::string& dir, const std::string& name) {
-  if (dir.empty() || dir == ".") return name;
-  if (dir.back() == '/') return dir + name;
-  return dir + "/" + name;
-}
 
 struct Collector {
   std::vector<std::string> files;  // as shown to users, which is also a usable path
@@ -64,32 +49,20 @@ struct Collector {
   // The same rules as `tenet check` (docs/cli.md, "Which files are read").
   void walk(const std::string& dir, unsigned depth) {
     std::error_code ec;
-    fs::directory_iterator it(dir, ec);
+    std::vector<tenet::FolderEntry> entries = tenet::sourceFolderEntries(dir, ec);
     if (ec) {
       std::cerr << "tenet: error: cannot read the folder '" << dir << "': " << ec.message() << '\n';
       failed = true;
       return;
     }
-    std::vector<std::pair<std::string, bool>> entries;
-    for (; it != fs::directory_iterator(); it.increment(ec)) {
-      if (ec) break;
-      std::string name = it->path().filename().string();
-      if (name.empty() || name[0] == '.' || name == "node_modules") continue;
-      std::error_code sec;
-      auto st = it->symlink_status(sec);
-      if (sec) continue;
-      if (fs::is_directory(st)) entries.emplace_back(name, true);
-      else if (name.size() > 6 && name.compare(name.size() - 6, 6, ".tenet") == 0) entries.emplace_back(name, false);
-    }
-    std::sort(entries.begin(), entries.end());
     for (const auto& [name, isDir] : entries) {
-      std::string p = joinDisplay(dir, name);
+      std::string p = tenet::joinDisplay(dir, name);
       if (!isDir) {
         add(p);
-      } else if (depth < kMaxDepth) {
+      } else if (depth < tenet::kMaxFolderDepth) {
         walk(p, depth + 1);
       } else {
-        std::cerr << "tenet: warning: the folder '" << p << "' is more than " << kMaxDepth
+        std::cerr << "tenet: warning: the folder '" << p << "' is more than " << tenet::kMaxFolderDepth
                   << " levels deep; nothing inside it was formatted\n";
       }
     }
@@ -289,7 +262,7 @@ int runFmt(const FmtArgs& args) {
   for (const auto& p : args.paths) files.collect(p);
 
   tenet::TextRenderOptions ro;
-  ro.color = useColor(args.color);
+  ro.color = useColor(args.color, STDERR_FILENO);
   bool failed = files.failed;
   std::size_t unformatted = 0, rewritten = 0;
   for (const auto& path : files.files) {

@@ -30,6 +30,7 @@
 #include "tenet/site/Output.h"
 #include "tenet/site/Site.h"
 
+#include "Color.h"
 #include "FmtCommand.h"
 
 #ifndef TENET_VERSION
@@ -109,17 +110,6 @@ tenet::Compilation compileProject(const std::vector<std::string>& paths, const s
   comp.run();
   gClock.take(comp);
   return comp;
-}
-
-/// Colour on `fd` (where the problems are printed): auto means a terminal.
-bool useColor(const std::string& mode, int fd = STDOUT_FILENO) {
-  if (mode == "always") return true;
-  if (mode == "never") return false;
-  const char* noColor = std::getenv("NO_COLOR");  // no-color.org: any non-empty value
-  if (noColor && *noColor) return false;
-  const char* term = std::getenv("TERM");
-  if (term && std::string(term) == "dumb") return false;
-  return isatty(fd) != 0;
 }
 
 int runCheck(const std::vector<std::string>& paths, const std::string& format, const std::string& stdlib,

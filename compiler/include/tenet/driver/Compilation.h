@@ -9,6 +9,7 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <system_error>
 #include <vector>
 
 #include "tenet/base/Embedded.h"
@@ -46,6 +47,24 @@ struct CompileOptions {
   /// not be used afterwards.
   class Compilation* reuse = nullptr;
 };
+
+/// How deep below a folder given on the command line .tenet files are looked for.
+inline constexpr unsigned kMaxFolderDepth = 256;
+
+/// One entry of a folder that Tenet reads.
+struct FolderEntry {
+  std::string name;
+  bool isFolder = false;
+};
+
+/// The entries of `dir` that Tenet reads, in name order: .tenet files and
+/// subfolders, leaving out names that start with a dot, `node_modules`, and
+/// folders reached through a symbolic link. Sets `ec` when the folder cannot
+/// be listed. `tenet check` and `tenet fmt` share these rules.
+std::vector<FolderEntry> sourceFolderEntries(const std::string& dir, std::error_code& ec);
+
+/// `dir/name` as shown to users: just `name` in the current folder.
+std::string joinDisplay(const std::string& dir, const std::string& name);
 
 class Compilation {
  public:

@@ -21,6 +21,8 @@ namespace tenet::lsp {
 
 using Json = nlohmann::json;
 
+struct Occurrence;  // what stands at a place in a file (Server.cpp)
+
 struct ServerOptions {
   std::optional<std::string> stdlibDir;  ///< as --stdlib
   /// Where the built-in catalogues are written so that "go to definition"
@@ -62,6 +64,7 @@ class Server {
   void publishDiagnostics();
 
   Json initialize(const Json& params);
+  std::optional<Occurrence> occurrenceAt(const Json& params) const;
   Json hover(const Json& params);
   Json definition(const Json& params);
   Json documentSymbols(const Json& params);
