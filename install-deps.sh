@@ -13,7 +13,7 @@ packages=(
   build-essential cmake pkg-config git python3
   antlr4 libantlr4-runtime-dev
   libfmt-dev libcli11-dev nlohmann-json3-dev libyaml-cpp-dev
-  libcmark-gfm-dev libcmark-gfm-extensions-dev libgit2-dev libsimdjson-dev
+  libcmark-gfm-dev libcmark-gfm-extensions-dev libgit2-dev rapidjson-dev
 )
 if ! $build_only; then
   packages+=(

@@ -1,12 +1,18 @@
-// Loads facts files (JSON through simdjson's on-demand parser, YAML through
-// yaml-cpp), reading only what the schema declares and checking each value
-// against its declared type.
+// Loads facts files (JSON streamed through RapidJSON's event reader, YAML
+// through yaml-cpp), keeping only what the schema declares and checking each
+// value against its declared type.
 #include "tenet/facts/Loader.h"
 
-#include <simdjson.h>
+#include <rapidjson/memorystream.h>
+#include <rapidjson/reader.h>
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
+#include <cerrno>
+#include <charconv>
+#include <cstdio>
+#include <cstring>
+#include <limits>
 #include <filesystem>
 #include <fstream>
 
@@ -21,32 +27,87 @@ namespace {
 /// Past this many problems in one facts file, the rest are not reported.
 constexpr std::size_t kMaxProblemsPerFile = 20;
 
+/// Where a JSON value that ends at `end` (one past its last byte) begins:
+/// the opening quote of a string, the first character of a number or word.
+/// Used only when a problem is reported, so the fast path keeps no offsets.
+std::size_t jsonValueStart(std::string_view text, std::size_t end) {
+  end = std::min(end, text.size());
+  if (end == 0) return 0;
+  std::size_t i = end - 1;
+  if (text[i] == '"') {
+    // Back to the opening quote: the first '"' not escaped by an odd run of backslashes.
+    while (i > 0) {
+      --i;
+      if (text[i] != '"') continue;
+      std::size_t slashes = 0;
+      while (i > slashes && text[i - 1 - slashes] == '\\') ++slashes;
+      if (slashes % 2 == 0) return i;
+    }
+    return 0;
+  }
+  auto word = [](char c) {
+    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '.' || c == '+' ||
+           c == '-';
+  };
+  while (i > 0 && word(text[i - 1]) && word(text[i])) --i;
+  return i;
+}
+
 /// Reports problems in one facts file. The file enters the SourceManager
-/// only with its first problem, so a clean export is never copied.
+/// only with its first problem, so a clean export is never copied. A file
+/// that was streamed rather than held is read again at that moment.
 class Reporter {
  public:
-  Reporter(SourceManager& sm, DiagnosticEngine& diags, std::string path, std::string_view text)
-      : sm_(sm), diags_(diags), path_(std::move(path)), text_(text) {}
+  /// Where a problem is: a byte offset and length after any byte order mark.
+  struct Span {
+    std::size_t offset;
+    std::size_t length;
+  };
+
+  /// `text` is the file's text when it is in memory; without it, `path` is
+  /// read from disk when the first problem is reported.
+  Reporter(SourceManager& sm, DiagnosticEngine& diags, std::string path, std::optional<std::string_view> text)
+      : sm_(sm), diags_(diags), path_(std::move(path)), text_(text.value_or(std::string_view())), held_(text) {}
 
   template <typename... Args>
-  Diagnostic* at(std::size_t offset, std::size_t length, DiagCode code, Args&&... args) {
+  Diagnostic* at(Span span, DiagCode code, Args&&... args) {
     failed_ = true;
     if (++count_ > kMaxProblemsPerFile) return nullptr;
-    if (file_ == kNoFile) file_ = sm_.add(path_, std::string(text_));
-    auto begin = static_cast<std::uint32_t>(std::min(offset, text_.size()));
-    auto end = static_cast<std::uint32_t>(std::min(offset + length, text_.size()));
+    std::string_view t = text();
+    auto begin = static_cast<std::uint32_t>(std::min(span.offset, t.size()));
+    auto end = static_cast<std::uint32_t>(std::min(span.offset + span.length, t.size()));
     auto& d = diags_.report(code, SourceRange{file_, begin, end}, std::forward<Args>(args)...);
     if (count_ == kMaxProblemsPerFile)
       d.note("more problems in this file are not shown; fix these first");
     return &d;
   }
+  /// The span of the JSON value that ends at `end`; reads the text if needed.
+  Span valueEnding(std::size_t end) {
+    std::string_view t = text();
+    std::size_t begin = jsonValueStart(t, end);
+    return Span{begin, std::max<std::size_t>(1, std::min(end, t.size()) - begin)};
+  }
   bool failed() const { return failed_; }
 
  private:
+  std::string_view text() {
+    if (file_ != kNoFile) return sm_.file(file_).text;
+    std::string copy;
+    if (held_) {
+      copy = std::string(text_);
+    } else {
+      std::ifstream in(path_, std::ios::binary);
+      copy.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+    }
+    file_ = sm_.add(path_, std::move(copy));
+    return sm_.file(file_).text;
+  }
+
   SourceManager& sm_;
   DiagnosticEngine& diags_;
   std::string path_;
   std::string_view text_;
+  bool held_;
   FileId file_ = kNoFile;
   std::size_t count_ = 0;
   bool failed_ = false;
@@ -79,7 +140,7 @@ struct Path {
 
 /// A record without a field its schema requires, in JSON or YAML alike.
 void reportMissingField(Reporter& rep, std::size_t at, const Path& where, const RecordField& f) {
-  if (auto* d = rep.at(at, 1, DiagCode::FactsMissingField, where.str(), f.name, std::string(where.root())))
+  if (auto* d = rep.at(Reporter::Span{at, 1}, DiagCode::FactsMissingField, where.str(), f.name, std::string(where.root())))
     d->note("declared in the schema here", f.range)
         .withHelp("if exports may leave it out, declare it optional: " + f.name + ": " + spell(f.type) + "?");
 }
@@ -124,10 +185,12 @@ std::string describeScalar(const Scalar& s) {
 
 /// Checks a scalar against a scalar type and stores it. `where` names the
 /// value (`okta.users[3].email`); `decl` is the schema field, for the note.
-bool storeScalar(const Scalar& sc, const Type* t, const Path& where, const RecordField* decl,
-                 std::size_t offset, std::size_t length, FactStore& store, Reporter& rep, FactValue& out) {
+/// `where` and `locate` are asked only when the value is wrong.
+template <typename Where, typename Locate>
+bool storeScalar(const Scalar& sc, const Type* t, const Where& where, const RecordField* decl, Locate locate,
+                 FactStore& store, Reporter& rep, FactValue& out) {
   auto wrong = [&]() {
-    if (auto* d = rep.at(offset, length, DiagCode::FactsWrongType, where.str(), expectedText(t), describeScalar(sc)))
+    if (auto* d = rep.at(locate(), DiagCode::FactsWrongType, where.str(), expectedText(t), describeScalar(sc)))
       if (decl) d->note("declared in the schema here", decl->range);
     return false;
   };
@@ -167,7 +230,7 @@ bool storeScalar(const Scalar& sc, const Type* t, const Path& where, const Recor
       if (std::find(vals.begin(), vals.end(), sc.s) == vals.end()) {
         std::string list;
         for (const auto& v : vals) list += (list.empty() ? "\"" : ", \"") + v + "\"";
-        if (auto* d = rep.at(offset, length, DiagCode::FactsUnknownValue, where.str(), list, std::string(sc.s)))
+        if (auto* d = rep.at(locate(), DiagCode::FactsUnknownValue, where.str(), list, std::string(sc.s)))
           if (decl) d->note("declared in the schema here", decl->range);
         return false;
       }
@@ -179,7 +242,7 @@ bool storeScalar(const Scalar& sc, const Type* t, const Path& where, const Recor
       Date date;
       std::string why;
       if (!parseFactDate(sc.s, date, why)) {
-        if (auto* d = rep.at(offset, length, DiagCode::FactsInvalidDate, where.str(), std::string(sc.s), why))
+        if (auto* d = rep.at(locate(), DiagCode::FactsInvalidDate, where.str(), std::string(sc.s), why))
           if (decl) d->note("declared as a date in the schema here", decl->range);
         return false;
       }
@@ -200,133 +263,354 @@ bool storeScalar(const Scalar& sc, const Type* t, const Path& where, const Recor
 
 // ---- JSON ----------------------------------------------------------------
 
-class JsonLoader {
+/// A file read in large blocks, for the JSON reader: the per-character path
+/// is two comparisons, and memory stays one block however large the file.
+class BlockFileStream {
  public:
-  JsonLoader(const char* base, FactStore& store, Reporter& rep) : base_(base), store_(store), rep_(rep) {}
+  using Ch = char;
+  explicit BlockFileStream(std::FILE* f) : f_(f), buffer_(kBlock + 1) {
+    cur_ = end_ = buffer_.data();
+    refill();
+  }
+  Ch Peek() const { return *cur_; }
+  Ch Take() {
+    Ch c = *cur_;
+    if (cur_ < end_ && ++cur_ == end_) refill();
+    return c;
+  }
+  std::size_t Tell() const { return consumed_ + static_cast<std::size_t>(cur_ - buffer_.data()); }
+  // The reader's interface for writing streams, never used for reading.
+  void Put(Ch) { RAPIDJSON_ASSERT(false); }
+  void Flush() { RAPIDJSON_ASSERT(false); }
+  Ch* PutBegin() {
+    RAPIDJSON_ASSERT(false);
+    return nullptr;
+  }
+  std::size_t PutEnd(Ch*) {
+    RAPIDJSON_ASSERT(false);
+    return 0;
+  }
+  const Ch* Peek4() const { return cur_ + 4 <= end_ ? cur_ : nullptr; }
 
-  std::size_t offsetOf(simdjson::ondemand::value& v) {
-    const char* p = nullptr;
-    if (v.current_location().get(p) != simdjson::SUCCESS || !p) return 0;
-    return static_cast<std::size_t>(p - base_);
+ private:
+  static constexpr std::size_t kBlock = std::size_t(1) << 18;
+
+  [[gnu::noinline]] void refill() {
+    consumed_ += static_cast<std::size_t>(end_ - buffer_.data());
+    std::size_t n = std::fread(buffer_.data(), 1, kBlock, f_);
+    cur_ = buffer_.data();
+    end_ = cur_ + n;
+    *end_ = '\0';  // what Peek() sees at the end of the file
   }
 
-  /// Reads `v` as type `t`. Returns false if anything in it did not match.
-  bool load(simdjson::ondemand::value v, const Type* t, const Path& where, const RecordField* decl,
-            FactValue& out) {
-    std::size_t at = offsetOf(v);
-    simdjson::ondemand::json_type jt;
-    if (v.type().get(jt) != simdjson::SUCCESS) return broken(at);
-    bool isNull = jt == simdjson::ondemand::json_type::null;
-    if (isNull && (t->optional || t->kind == TypeKind::Error)) {
+  std::FILE* f_;
+  std::vector<char> buffer_;
+  Ch* cur_;
+  Ch* end_;
+  std::size_t consumed_ = 0;
+};
+
+/// Whether `s` is valid UTF-8, quickly for the ASCII text most exports are.
+bool validUtf8(std::string_view s) {
+  std::size_t i = 0;
+  for (; i + 8 <= s.size(); i += 8) {
+    std::uint64_t word;
+    std::memcpy(&word, s.data() + i, 8);
+    if (word & 0x8080808080808080ull) break;
+  }
+  for (; i < s.size(); ++i)
+    if (static_cast<unsigned char>(s[i]) >= 0x80) return !findInvalidUtf8(s.substr(i));
+  return true;
+}
+
+/// Reads a JSON export as a stream of events (RapidJSON's SAX reader), so
+/// that neither the file nor a tree of it is ever held whole: only the
+/// values the schema declares enter the store. Nesting is tracked on a heap
+/// stack of frames, one per open object or list.
+template <typename Stream>
+class JsonHandler : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, JsonHandler<Stream>> {
+ public:
+  /// Past this depth a file is refused rather than read, as YAML is.
+  static constexpr std::size_t kMaxDepth = 256;
+
+  JsonHandler(const Stream& stream, const Facts& facts, FactStore& store, Reporter& rep)
+      : stream_(stream), facts_(facts), store_(store), rep_(rep) {}
+
+  bool Null() { return scalar(Scalar{}); }
+  bool Bool(bool b) {
+    Scalar sc;
+    sc.kind = Scalar::Kind::Bool;
+    sc.b = b;
+    return scalar(sc);
+  }
+  bool RawNumber(const char* s, rapidjson::SizeType length, bool) {
+    Scalar sc;
+    std::string_view text(s, length);
+    if (text.find_first_of(".eE") == std::string_view::npos) {
+      auto r = std::from_chars(text.data(), text.data() + text.size(), sc.i);
+      if (r.ec == std::errc() && r.ptr == text.data() + text.size()) {
+        sc.kind = Scalar::Kind::Int;
+        return scalar(sc);
+      }
+    }
+    sc.kind = Scalar::Kind::Number;
+    auto r = std::from_chars(text.data(), text.data() + text.size(), sc.d);
+    if (r.ec != std::errc()) {
+      auto [type, decl] = expected();
+      if (type) {
+        mismatch(type, decl, stream_.Tell(), "a number too large to read");
+        store(FactValue{}, false);
+      }
+      return true;
+    }
+    return scalar(sc);
+  }
+  bool String(const char* s, rapidjson::SizeType length, bool) {
+    if (!validUtf8(std::string_view(s, length))) return notUtf8();
+    Scalar sc;
+    sc.kind = Scalar::Kind::String;
+    sc.s = std::string_view(s, length);
+    return scalar(sc);
+  }
+  bool Key(const char* s, rapidjson::SizeType length, bool) {
+    if (!validUtf8(std::string_view(s, length))) return notUtf8();
+    if (skip_ > 0 || frames_.empty()) return true;
+    Frame& f = frames_.back();
+    std::string_view key(s, length);
+    f.field = kNoField;
+    const auto& fields = f.type->fields;
+    // Exports usually list fields in one order: try the one after the last first.
+    for (std::size_t n = 0, i = f.next; n < fields.size(); ++n, i = (i + 1 == fields.size() ? 0 : i + 1)) {
+      if (fields[i].name != key) continue;
+      if (!f.seen[i]) {  // the first of repeated keys counts, as for YAML
+        f.field = i;
+        f.next = i + 1 == fields.size() ? 0 : i + 1;
+      }
+      break;
+    }
+    return true;
+  }
+  bool StartObject() { return open(TypeKind::Record); }
+  bool EndObject(rapidjson::SizeType) { return close(); }
+  bool StartArray() { return open(TypeKind::List); }
+  bool EndArray(rapidjson::SizeType) { return close(); }
+
+  bool done() const { return done_; }
+  const FactValue& root() const { return root_; }
+  /// Set when the handler stopped the reader itself (too deep).
+  bool stopped() const { return stopped_; }
+
+ private:
+  static constexpr std::size_t kNoField = std::numeric_limits<std::size_t>::max();
+
+  struct Frame {
+    const Type* type;            ///< the Record or List type being read
+    const RecordField* decl;     ///< the schema field it is the value of, for notes
+    std::size_t start;           ///< offset of its '{' or '['
+    std::vector<FactValue> values;
+    std::vector<bool> seen;      ///< records: which fields the file had
+    std::size_t field = kNoField;  ///< records: the field the next value is for
+    std::size_t next = 0;        ///< records: the field most likely to come next
+    std::size_t index = 0;       ///< lists: the index of the next element
+    bool ok = true;
+  };
+
+  /// The type the next value must have, and the schema field that says so;
+  /// null when the value is not in the schema and is passed over.
+  std::pair<const Type*, const RecordField*> expected() const {
+    if (frames_.empty()) return {facts_.type, nullptr};
+    const Frame& f = frames_.back();
+    if (f.type->kind == TypeKind::Record)
+      return f.field == kNoField ? std::pair<const Type*, const RecordField*>{nullptr, nullptr}
+                                 : std::pair<const Type*, const RecordField*>{f.type->fields[f.field].type,
+                                                                              &f.type->fields[f.field]};
+    return {f.type->element, f.decl};  // a schema list always has an element type; `list` alone was reported
+  }
+
+  /// `okta.users[3].email`: the path of the value about to be stored.
+  std::string where() const {
+    std::string s(facts_.decl->name.name);
+    for (const Frame& f : frames_) {
+      if (f.type->kind == TypeKind::Record) {
+        if (f.field != kNoField) s += "." + f.type->fields[f.field].name;
+      } else {
+        s += "[" + std::to_string(f.index) + "]";
+      }
+    }
+    return s;
+  }
+  std::string_view rootName() const { return facts_.decl->name.name; }
+
+  void store(const FactValue& v, bool ok) {
+    if (frames_.empty()) {
+      root_ = v;
+      done_ = ok;
+      return;
+    }
+    Frame& f = frames_.back();
+    if (f.type->kind == TypeKind::Record) {
+      f.seen[f.field] = true;  // present, even if wrong: it is not also missing
+      if (ok) f.values[f.field] = v;
+      else f.ok = false;
+      f.field = kNoField;
+    } else {
+      if (ok) f.values.push_back(v);
+      else f.ok = false;
+      ++f.index;
+    }
+  }
+
+  bool scalar(const Scalar& sc) {
+    if (skip_ > 0) return true;
+    auto [type, decl] = expected();
+    if (!type) {
+      if (!frames_.empty() && frames_.back().type->kind == TypeKind::List) ++frames_.back().index;
+      return true;
+    }
+    std::size_t end = stream_.Tell();
+    FactValue out;
+    bool ok = storeScalarAt(sc, type, decl, end, out);
+    store(out, ok);
+    return true;
+  }
+
+  bool storeScalarAt(const Scalar& sc, const Type* t, const RecordField* decl, std::size_t end, FactValue& out) {
+    if (sc.kind == Scalar::Kind::Null && (t->optional || t->kind == TypeKind::Error)) {
       out = FactValue{};
       return true;
     }
-    if (t->kind == TypeKind::Record) {
-      simdjson::ondemand::object obj;
-      if (jt != simdjson::ondemand::json_type::object || v.get_object().get(obj) != simdjson::SUCCESS)
-        return mismatch(at, t, where, decl, jt);
-      std::vector<FactValue> fields(t->fields.size());
-      bool ok = true;
-      for (std::size_t i = 0; i < t->fields.size(); ++i) {
-        const RecordField& f = t->fields[i];
-        simdjson::ondemand::value fv;
-        auto err = obj.find_field_unordered(f.name).get(fv);
-        if (err == simdjson::NO_SUCH_FIELD) {
-          if (f.type->optional) continue;
-          ok = false;
-          reportMissingField(rep_, at, where, f);
-          continue;
-        }
-        if (err != simdjson::SUCCESS) return broken(at);
-        ok = load(fv, f.type, where.child(f.name), &f, fields[i]) && ok;
-      }
-      if (ok) out = store_.addSpan(FactKind::Record, fields);
-      return ok;
+    if (t->kind == TypeKind::Record || t->kind == TypeKind::List) {
+      mismatch(t, decl, end, scalarName(sc));
+      return false;
     }
-    if (t->kind == TypeKind::List) {
-      simdjson::ondemand::array arr;
-      if (jt != simdjson::ondemand::json_type::array || v.get_array().get(arr) != simdjson::SUCCESS)
-        return mismatch(at, t, where, decl, jt);
-      std::vector<FactValue> items;
-      bool ok = true;
-      std::size_t index = 0;
-      for (auto el : arr) {
-        simdjson::ondemand::value ev;
-        if (el.get(ev) != simdjson::SUCCESS) return broken(at);
-        FactValue item;
-        // A schema list always has an element type; `list` alone was reported by sema.
-        bool good = !t->element || load(ev, t->element, where.element(index), decl, item);
-        if (good && t->element) items.push_back(item);
-        ok = ok && good;
-        ++index;
-      }
-      if (ok) out = store_.addSpan(FactKind::List, items);
-      return ok;
-    }
-    Scalar sc;
-    switch (jt) {
-      case simdjson::ondemand::json_type::null: sc.kind = Scalar::Kind::Null; break;
-      case simdjson::ondemand::json_type::boolean:
-        sc.kind = Scalar::Kind::Bool;
-        if (v.get_bool().get(sc.b) != simdjson::SUCCESS) return broken(at);
-        break;
-      case simdjson::ondemand::json_type::number: {
-        simdjson::ondemand::number_type nt;
-        if (v.get_number_type().get(nt) != simdjson::SUCCESS) return broken(at);
-        if (nt == simdjson::ondemand::number_type::signed_integer) {
-          sc.kind = Scalar::Kind::Int;
-          if (v.get_int64().get(sc.i) != simdjson::SUCCESS) return broken(at);
-        } else {
-          sc.kind = Scalar::Kind::Number;
-          if (v.get_double().get(sc.d) != simdjson::SUCCESS) return broken(at);
-        }
-        break;
-      }
-      case simdjson::ondemand::json_type::string:
-        sc.kind = Scalar::Kind::String;
-        if (v.get_string().get(sc.s) != simdjson::SUCCESS) return broken(at);
-        break;
-      default: return mismatch(at, t, where, decl, jt);
-    }
-    std::size_t length = sc.kind == Scalar::Kind::String ? sc.s.size() + 2 : 1;
-    return storeScalar(sc, t, where, decl, at, length, store_, rep_, out);
+    // The location is worked out only if the value is wrong.
+    return storeScalar(sc, t, WhereLazy{this}, decl, [&] { return rep_.valueEnding(end); }, store_, rep_, out);
   }
 
-  bool broken(std::size_t at) {
-    rep_.at(at, 1, DiagCode::FactsNotJson, "its structure is broken near here (a missing comma, bracket or quote?)");
-    return false;
+  static const char* scalarName(const Scalar& sc) {
+    switch (sc.kind) {
+      case Scalar::Kind::Null: return "null";
+      case Scalar::Kind::Bool: return "true or false";
+      case Scalar::Kind::Int:
+      case Scalar::Kind::Number: return "a number";
+      case Scalar::Kind::String: return "a string";
+    }
+    return "a value";
   }
 
- private:
-  bool mismatch(std::size_t at, const Type* t, const Path& where, const RecordField* decl,
-                simdjson::ondemand::json_type jt) {
-    const char* has = "a value";
-    switch (jt) {
-      case simdjson::ondemand::json_type::array: has = "a list"; break;
-      case simdjson::ondemand::json_type::object: has = "an object"; break;
-      case simdjson::ondemand::json_type::number: has = "a number"; break;
-      case simdjson::ondemand::json_type::string: has = "a string"; break;
-      case simdjson::ondemand::json_type::boolean: has = "true or false"; break;
-      case simdjson::ondemand::json_type::null: has = "null"; break;
-    }
-    if (auto* d = rep_.at(at, 1, DiagCode::FactsWrongType, where.str(), expectedText(t), has))
+  void mismatch(const Type* t, const RecordField* decl, std::size_t end, const char* has) {
+    if (auto* d = rep_.at(rep_.valueEnding(end), DiagCode::FactsWrongType, where(), expectedText(t), has))
       if (decl) d->note("declared in the schema here", decl->range);
+  }
+
+  bool open(TypeKind kind) {
+    if (frames_.size() + skip_ >= kMaxDepth) return tooDeep();
+    if (skip_ > 0) {
+      ++skip_;
+      return true;
+    }
+    auto [type, decl] = expected();
+    std::size_t start = stream_.Tell() - 1;
+    if (!type) {
+      if (!frames_.empty() && frames_.back().type->kind == TypeKind::List) ++frames_.back().index;
+      skip_ = 1;
+      return true;
+    }
+    if (type->kind != kind) {
+      mismatch(type, decl, start + 1, kind == TypeKind::Record ? "an object" : "a list");
+      store(FactValue{}, false);
+      skip_ = 1;
+      return true;
+    }
+    Frame f{type, decl, start, {}, {}};
+    if (kind == TypeKind::Record) {
+      f.values.resize(type->fields.size());
+      f.seen.resize(type->fields.size());
+    }
+    frames_.push_back(std::move(f));
+    return true;
+  }
+
+  bool close() {
+    if (skip_ > 0) {
+      --skip_;
+      return true;
+    }
+    Frame f = std::move(frames_.back());
+    frames_.pop_back();
+    if (f.type->kind == TypeKind::Record) {
+      for (std::size_t i = 0; i < f.type->fields.size(); ++i) {
+        const RecordField& field = f.type->fields[i];
+        if (f.seen[i] || field.type->optional) continue;
+        f.ok = false;
+        // The path of the record itself: its parent frame's current slot.
+        frames_.push_back(std::move(f));
+        frames_.back().field = kNoField;
+        std::string path = where();
+        f = std::move(frames_.back());
+        frames_.pop_back();
+        if (auto* d = rep_.at(Reporter::Span{f.start, 1}, DiagCode::FactsMissingField, path, field.name,
+                              std::string(rootName())))
+          d->note("declared in the schema here", field.range)
+              .withHelp("if exports may leave it out, declare it optional: " + field.name + ": " + spell(field.type) +
+                        "?");
+      }
+    }
+    FactValue v;
+    if (f.ok) v = store_.addSpan(f.type->kind == TypeKind::Record ? FactKind::Record : FactKind::List, f.values);
+    store(v, f.ok);
+    return true;
+  }
+
+  /// Text that is not UTF-8 is refused, as for Tenet's own files.
+  bool notUtf8() {
+    rep_.at(rep_.valueEnding(stream_.Tell()), DiagCode::FactsNotJson, "it is not UTF-8 text");
+    stopped_ = true;
     return false;
   }
 
-  const char* base_;
+  bool tooDeep() {
+    rep_.at(Reporter::Span{stream_.Tell() - 1, 1}, DiagCode::FactsNotJson,
+            fmt::format("it is nested more than {} levels deep", kMaxDepth));
+    stopped_ = true;
+    return false;
+  }
+
+  struct WhereLazy {
+    const JsonHandler* h;
+    std::string str() const { return h->where(); }
+  };
+
+  const Stream& stream_;
+  const Facts& facts_;
   FactStore& store_;
   Reporter& rep_;
+  std::vector<Frame> frames_;
+  std::size_t skip_ = 0;  ///< depth inside a value that is passed over
+  FactValue root_;
+  bool done_ = false;
+  bool stopped_ = false;
 };
 
-std::string jsonErrorText(simdjson::error_code e) {
+/// What RapidJSON's parse error means, in words.
+std::string jsonErrorText(rapidjson::ParseErrorCode e) {
   switch (e) {
-    case simdjson::UTF8_ERROR: return "it is not UTF-8 text";
-    case simdjson::UNCLOSED_STRING: return "a string is not closed";
-    case simdjson::DEPTH_ERROR: return "it is nested more deeply than Tenet reads (1024 levels)";
-    case simdjson::EMPTY: return "the file is empty";
-    case simdjson::INCORRECT_TYPE: return "it does not start with an object ({ ... })";
-    default: return "its structure is broken (" + std::string(simdjson::error_message(e)) + ")";
+    case rapidjson::kParseErrorDocumentEmpty: return "the file is empty";
+    case rapidjson::kParseErrorDocumentRootNotSingular: return "something follows the end of the data";
+    case rapidjson::kParseErrorValueInvalid: return "a value is expected here";
+    case rapidjson::kParseErrorObjectMissName: return "a field name in double quotes is expected here";
+    case rapidjson::kParseErrorObjectMissColon: return "a ':' is expected after the field name";
+    case rapidjson::kParseErrorObjectMissCommaOrCurlyBracket: return "a ',' or '}' is expected here";
+    case rapidjson::kParseErrorArrayMissCommaOrSquareBracket: return "a ',' or ']' is expected here";
+    case rapidjson::kParseErrorStringUnicodeEscapeInvalidHex: return "a \\u escape needs four hexadecimal digits";
+    case rapidjson::kParseErrorStringUnicodeSurrogateInvalid: return "a \\u escape is half of a character";
+    case rapidjson::kParseErrorStringEscapeInvalid: return "a string has an escape JSON does not know";
+    case rapidjson::kParseErrorStringMissQuotationMark: return "a string is not closed";
+    case rapidjson::kParseErrorStringInvalidEncoding: return "it is not UTF-8 text";
+    case rapidjson::kParseErrorNumberTooBig: return "a number is too large to read";
+    case rapidjson::kParseErrorNumberMissFraction: return "a number has no digits after its '.'";
+    case rapidjson::kParseErrorNumberMissExponent: return "a number has no digits after its 'e'";
+    default: return "its structure is broken near here (a missing comma, bracket or quote?)";
   }
 }
 
@@ -340,7 +624,7 @@ class YamlLoader {
             unsigned depth = 0) {
     std::size_t at = n.Mark().pos < 0 ? 0 : static_cast<std::size_t>(n.Mark().pos);
     if (depth > 256) {
-      rep_.at(at, 1, DiagCode::FactsNotYaml, "it is nested more than 256 levels deep");
+      rep_.at(Reporter::Span{at, 1}, DiagCode::FactsNotYaml, "it is nested more than 256 levels deep");
       return false;
     }
     if (n.IsNull() && (t->optional || t->kind == TypeKind::Error)) {
@@ -398,7 +682,8 @@ class YamlLoader {
       sc.s = text;
     }
     // A date written without quotes is a string to Tenet, as it reads it.
-    return storeScalar(sc, t, where, decl, at, std::max<std::size_t>(1, text.size()), store_, rep_, out);
+    Reporter::Span span{at, std::max<std::size_t>(1, text.size())};
+    return storeScalar(sc, t, where, decl, [span] { return span; }, store_, rep_, out);
   }
 
  private:
@@ -419,7 +704,7 @@ class YamlLoader {
   bool mismatch(const YAML::Node& n, std::size_t at, const Type* t, const Path& where,
                 const RecordField* decl) {
     const char* has = n.IsMap() ? "a mapping" : n.IsSequence() ? "a list" : n.IsNull() ? "nothing (null)" : "a single value";
-    if (auto* d = rep_.at(at, 1, DiagCode::FactsWrongType, where.str(), expectedText(t), has))
+    if (auto* d = rep_.at(Reporter::Span{at, 1}, DiagCode::FactsWrongType, where.str(), expectedText(t), has))
       if (decl) d->note("declared in the schema here", decl->range);
     return false;
   }
@@ -438,48 +723,56 @@ SourceRange sourceRange(const Facts& facts) {
   return facts.decl->name.range;
 }
 
-LoadedFacts loadParsed(const Facts& facts, const std::string& path, std::string_view text, bool isJson,
-                       SourceManager& sm, DiagnosticEngine& diags, const simdjson::padded_string_view* json) {
+/// The flags Tenet reads JSON with: strict JSON, and numbers handed over as
+/// written so that they are converted exactly. Strings are checked for UTF-8
+/// by the handler, which is faster for ASCII than checking each character
+/// as it is read. The reader recurses once per level of nesting, and the
+/// handler stops it at JsonHandler::kMaxDepth, so no file can exhaust the
+/// stack.
+constexpr unsigned kJsonFlags = rapidjson::kParseNumbersAsStringsFlag;
+
+template <typename Stream>
+FactValue readJson(Stream& stream, const Facts& facts, FactStore& store, Reporter& rep) {
+  JsonHandler<Stream> handler(stream, facts, store, rep);
+  rapidjson::Reader reader;
+  rapidjson::ParseResult r = reader.Parse<kJsonFlags>(stream, handler);
+  if (r.IsError() && !handler.stopped())
+    rep.at(Reporter::Span{r.Offset(), 1}, DiagCode::FactsNotJson, jsonErrorText(r.Code()));
+  return handler.root();
+}
+
+FactValue readYaml(std::string_view text, const Facts& facts, FactStore& store, Reporter& rep) {
+  FactValue root;
+  if (auto bad = findInvalidUtf8(text)) {
+    // yaml-cpp does not check the encoding; the JSON reader does.
+    rep.at(Reporter::Span{*bad, 1}, DiagCode::FactsNotYaml, "it is not UTF-8 text");
+    return root;
+  }
+  try {
+    YAML::Node doc = YAML::Load(std::string(text));
+    YamlLoader loader(store, rep);
+    loader.load(doc, facts.type, Path{nullptr, facts.decl->name.name, 0}, nullptr, root);
+  } catch (const YAML::Exception& e) {
+    std::size_t at = e.mark.pos < 0 ? 0 : static_cast<std::size_t>(e.mark.pos);
+    rep.at(Reporter::Span{at, 1}, DiagCode::FactsNotYaml, e.msg);
+  }
+  return root;
+}
+
+/// A store with room reserved for a file of `bytes`: as many values as the
+/// text could hold, reserved but not touched, so that the store never
+/// reallocates while it holds a large export.
+std::unique_ptr<FactStore> storeFor(std::size_t bytes) {
+  auto store = std::make_unique<FactStore>();
+  store->reserve(bytes / 8, bytes);
+  return store;
+}
+
+LoadedFacts finish(const Facts& facts, const std::string& path, const Reporter& rep,
+                   std::unique_ptr<FactStore> store, FactValue root) {
   LoadedFacts lf;
   lf.facts = &facts;
   lf.path = path;
-  auto store = std::make_unique<FactStore>();
-  // Room for as many values as the text could hold, reserved but not touched:
-  // the store never reallocates while it holds a large export.
-  store->reserve(text.size() / 8, text.size());
-  Reporter rep(sm, diags, path, text);
-  Path where{nullptr, facts.decl->name.name, 0};
-  FactValue root;
-  if (isJson) {
-    simdjson::ondemand::parser parser;
-    simdjson::ondemand::document doc;
-    auto err = parser.iterate(*json).get(doc);
-    bool iterated = !err;  // a document that failed to start has no location to ask for
-    simdjson::ondemand::value v;
-    if (!err) err = doc.get_value().get(v);
-    if (err) {
-      const char* p = nullptr;
-      std::size_t at = 0;
-      if (iterated && doc.current_location().get(p) == simdjson::SUCCESS && p && p >= text.data())
-        at = static_cast<std::size_t>(p - text.data());
-      rep.at(at, 1, DiagCode::FactsNotJson, jsonErrorText(err));
-    } else {
-      JsonLoader loader(text.data(), *store, rep);
-      loader.load(v, facts.type, where, nullptr, root);
-    }
-  } else if (auto bad = findInvalidUtf8(text)) {
-    // yaml-cpp does not check the encoding; simdjson does for JSON.
-    rep.at(*bad, 1, DiagCode::FactsNotYaml, "it is not UTF-8 text");
-  } else {
-    try {
-      YAML::Node doc = YAML::Load(std::string(text));
-      YamlLoader loader(*store, rep);
-      loader.load(doc, facts.type, where, nullptr, root);
-    } catch (const YAML::Exception& e) {
-      std::size_t at = e.mark.pos < 0 ? 0 : static_cast<std::size_t>(e.mark.pos);
-      rep.at(at, 1, DiagCode::FactsNotYaml, e.msg);
-    }
-  }
   if (rep.failed()) {
     lf.invalid = true;
     return lf;
@@ -489,13 +782,15 @@ LoadedFacts loadParsed(const Facts& facts, const std::string& path, std::string_
   return lf;
 }
 
+bool isJsonPath(const std::string& path) { return endsWith(path, ".json"); }
+bool isYamlPath(const std::string& path) { return endsWith(path, ".yaml") || endsWith(path, ".yml"); }
+
 }  // namespace
 
 LoadedFacts loadFactsText(const Facts& facts, const std::string& path, std::string text, SourceManager& sm,
                           DiagnosticEngine& diags) {
   if (text.size() >= 3 && text.compare(0, 3, "\xEF\xBB\xBF") == 0) text.erase(0, 3);
-  bool isJson = endsWith(path, ".json");
-  if (!isJson && !endsWith(path, ".yaml") && !endsWith(path, ".yml")) {
+  if (!isJsonPath(path) && !isYamlPath(path)) {
     diags.report(DiagCode::FactsUnsupportedFormat, sourceRange(facts), path);
     LoadedFacts lf;
     lf.facts = &facts;
@@ -503,9 +798,16 @@ LoadedFacts loadFactsText(const Facts& facts, const std::string& path, std::stri
     lf.invalid = true;
     return lf;
   }
-  simdjson::padded_string padded(text);
-  simdjson::padded_string_view view(padded.data(), padded.size(), padded.size() + simdjson::SIMDJSON_PADDING);
-  return loadParsed(facts, path, std::string_view(padded.data(), padded.size()), isJson, sm, diags, &view);
+  auto store = storeFor(text.size());
+  Reporter rep(sm, diags, path, std::string_view(text));
+  FactValue root;
+  if (isJsonPath(path)) {
+    rapidjson::MemoryStream stream(text.data(), text.size());
+    root = readJson(stream, facts, *store, rep);
+  } else {
+    root = readYaml(text, facts, *store, rep);
+  }
+  return finish(facts, path, rep, std::move(store), root);
 }
 
 std::map<std::string, LoadedFacts> loadAllFacts(const Model& model, SourceManager& sm, DiagnosticEngine& diags,
@@ -546,25 +848,42 @@ std::map<std::string, LoadedFacts> loadAllFacts(const Model& model, SourceManage
       out.emplace(name, std::move(lf));
       continue;
     }
-    bool isJson = endsWith(display, ".json");
-    if (!isJson && !endsWith(display, ".yaml") && !endsWith(display, ".yml")) {
+    if (!isJsonPath(display) && !isYamlPath(display)) {
       lf.invalid = true;
       diags.report(DiagCode::FactsUnsupportedFormat, sourceRange(*facts), display);
       out.emplace(name, std::move(lf));
       continue;
     }
-    // The file is read once, into a buffer with the padding simdjson needs.
-    simdjson::padded_string padded;
-    if (simdjson::padded_string::load(file.string()).get(padded) != simdjson::SUCCESS) {
+    std::unique_ptr<std::FILE, int (*)(std::FILE*)> in(std::fopen(file.c_str(), "rb"), &std::fclose);
+    if (!in) {
       lf.invalid = true;
-      diags.report(DiagCode::FactsUnreadable, sourceRange(*facts), display, "it could not be read");
+      diags.report(DiagCode::FactsUnreadable, sourceRange(*facts), display, std::strerror(errno));
       out.emplace(name, std::move(lf));
       continue;
     }
-    std::size_t skip = padded.size() >= 3 && std::string_view(padded.data(), 3) == "\xEF\xBB\xBF" ? 3 : 0;
-    std::string_view text(padded.data() + skip, padded.size() - skip);
-    simdjson::padded_string_view view(text.data(), text.size(), text.size() + simdjson::SIMDJSON_PADDING);
-    out.emplace(name, loadParsed(*facts, display, text, isJson, sm, diags, &view));
+    // A byte order mark is passed over; offsets in problems count from after it.
+    char bom[3] = {};
+    if (std::fread(bom, 1, 3, in.get()) != 3 || std::string_view(bom, 3) != "\xEF\xBB\xBF") std::rewind(in.get());
+    auto store = storeFor(ec ? 0 : static_cast<std::size_t>(size));
+    Reporter rep(sm, diags, display, std::nullopt);
+    FactValue root;
+    if (isJsonPath(display)) {
+      // JSON is streamed: only the values the schema declares are kept.
+      BlockFileStream stream(in.get());
+      root = readJson(stream, *facts, *store, rep);
+    } else {
+      std::string text;
+      char chunk[1 << 16];
+      for (std::size_t n; (n = std::fread(chunk, 1, sizeof chunk, in.get())) > 0;) text.append(chunk, n);
+      root = readYaml(text, *facts, *store, rep);
+    }
+    if (std::ferror(in.get())) {
+      lf.invalid = true;
+      diags.report(DiagCode::FactsUnreadable, sourceRange(*facts), display, "reading it failed part way");
+      out.emplace(name, std::move(lf));
+      continue;
+    }
+    out.emplace(name, finish(*facts, display, rep, std::move(store), root));
   }
   return out;
 }
