@@ -1,7 +1,9 @@
-// The syntax stage: runs the ANTLR lexer and parser on one file, reports
+// The syntax stage: scans one file (Scanner.cpp), runs the ANTLR parser, reports
 // syntax errors in plain words, and turns the parse tree into Tenet's AST.
-// This is the only file that sees generated ANTLR types.
+// With Scanner.cpp, these are the only files that see generated ANTLR code.
 #include "tenet/syntax/Parser.h"
+
+#include "tenet/syntax/Scanner.h"
 
 #include <charconv>
 #include <cmath>
@@ -39,27 +41,65 @@ const char* spelling(BinaryOp op) {
 
 namespace {
 
-/// ANTLR counts characters in code points; diagnostics use byte offsets.
-class OffsetMap {
+/// The file's bytes, as ANTLR's character stream. Tokens come from the
+/// Scanner, so token positions are byte offsets, as diagnostics use; the
+/// parser reads this stream only for the text of a token.
+class ByteStream : public antlr4::CharStream {
  public:
-  explicit OffsetMap(std::string_view text) {
-    bool ascii = true;
-    for (char c : text)
-      if (static_cast<unsigned char>(c) >= 0x80) { ascii = false; break; }
-    if (ascii) return;
-    for (std::size_t i = 0; i < text.size();) {
-      map_.push_back(static_cast<std::uint32_t>(i));
-      decodeUtf8(text, i);
-    }
-    map_.push_back(static_cast<std::uint32_t>(text.size()));
+  explicit ByteStream(std::string_view text) : text_(text) {}
+  std::string getText(const antlr4::misc::Interval& i) override {
+    if (i.a < 0 || i.b < i.a || static_cast<std::size_t>(i.a) >= text_.size()) return "";
+    return std::string(text_.substr(static_cast<std::size_t>(i.a), static_cast<std::size_t>(i.b - i.a + 1)));
   }
-  std::uint32_t operator()(std::size_t cp) const {
-    if (map_.empty()) return static_cast<std::uint32_t>(cp);
-    return cp < map_.size() ? map_[cp] : map_.back();
+  std::string toString() const override { return std::string(text_); }
+  void consume() override { ++pos_; }
+  size_t LA(ssize_t k) override {
+    if (k == 0) return 0;
+    ssize_t at = static_cast<ssize_t>(pos_) + (k > 0 ? k - 1 : k);
+    if (at < 0 || static_cast<std::size_t>(at) >= text_.size()) return antlr4::IntStream::EOF;
+    return static_cast<unsigned char>(text_[static_cast<std::size_t>(at)]);
+  }
+  ssize_t mark() override { return -1; }
+  void release(ssize_t) override {}
+  size_t index() override { return pos_; }
+  void seek(size_t index) override { pos_ = std::min(index, text_.size()); }
+  size_t size() override { return text_.size(); }
+  std::string getSourceName() const override { return ""; }
+
+ private:
+  std::string_view text_;
+  std::size_t pos_ = 0;
+};
+
+/// Feeds the Scanner's tokens to ANTLR's token stream, leaving out
+/// whitespace as the grammar's `-> skip` does.
+class ScannerSource : public antlr4::TokenSource {
+ public:
+  explicit ScannerSource(std::string_view text) : scanner_(text), stream_(text) {}
+  std::unique_ptr<antlr4::Token> nextToken() override {
+    ScannedToken t = scanner_.next();
+    // ANTLR's end-of-file token starts at the end and stops just before it.
+    std::size_t stop = t.type == -1 ? static_cast<std::size_t>(t.begin) - 1 : static_cast<std::size_t>(t.end) - 1;
+    return antlr4::CommonTokenFactory::DEFAULT->create({this, &stream_}, t.type == -1 ? antlr4::Token::EOF : t.type,
+                                                       "", t.channel, t.begin, stop, t.line, t.column);
+  }
+  size_t getLine() const override { return scanner_.line(); }
+  size_t getCharPositionInLine() override { return scanner_.column(); }
+  antlr4::CharStream* getInputStream() override { return &stream_; }
+  std::string getSourceName() override { return ""; }
+  antlr4::TokenFactory<antlr4::CommonToken>* getTokenFactory() override {
+    return antlr4::CommonTokenFactory::DEFAULT.get();
   }
 
  private:
-  std::vector<std::uint32_t> map_;
+  Scanner scanner_;
+  ByteStream stream_;
+};
+
+/// Token positions are byte offsets already (see ByteStream).
+class OffsetMap {
+ public:
+  std::uint32_t operator()(std::size_t offset) const { return static_cast<std::uint32_t>(offset); }
 };
 
 std::string describeTokenType(const antlr4::dfa::Vocabulary& vocab, std::size_t type) {
@@ -976,11 +1016,10 @@ class AstBuilder {
 
 SourceUnit parseFile(const SourceManager& sm, FileId file, DiagnosticEngine& diags, const ParseLimits& limits) {
   const SourceFile& src = sm.file(file);
-  OffsetMap map(src.text);
-  antlr4::ANTLRInputStream input(src.text);
-  TenetLexer lexer(&input);
-  lexer.removeErrorListeners();  // every character becomes a token; ERROR_CHAR is reported by the parser
-  antlr4::CommonTokenStream tokens(&lexer);
+  OffsetMap map;
+  // Every character becomes a token; ERROR_CHAR is reported by the parser.
+  ScannerSource source(src.text);
+  antlr4::CommonTokenStream tokens(&source);
   tokens.fill();
 
   ErrorListener listener(file, map, diags);
