@@ -822,7 +822,9 @@ class Dumper {
       case ExprKind::Bool: os << e->boolValue; break;
       case ExprKind::Int: os << e->intValue; break;
       case ExprKind::Number: os << e->numberText; break;
-      case ExprKind::String: text(e->text); break;
+      case ExprKind::String:
+        if (e->text) text(*e->text);
+        break;
       case ExprKind::Date: os << e->dateValue.year << '-' << e->dateValue.month << '-' << e->dateValue.day; break;
       case ExprKind::Duration:
       case ExprKind::Cadence:

@@ -10,6 +10,7 @@
 #include <exception>
 #include <algorithm>
 #include <set>
+#include <typeinfo>
 
 #include "TenetLexer.h"
 #include "TenetParser.h"
@@ -395,6 +396,25 @@ bool scanTokens(antlr4::CommonTokenStream& tokens, ErrorListener& listener, cons
   return true;
 }
 
+/// The rule's one child when it is exactly a T. Most expressions are one
+/// operand deep at each level of the grammar's precedence ladder; this
+/// finds the way down with a type comparison instead of the generated
+/// getters, which try a dynamic_cast on every child.
+template <typename T>
+T* sole(antlr4::ParserRuleContext* c) {
+  if (!c || c->children.size() != 1 || typeid(*c->children[0]) != typeid(T)) return nullptr;
+  return static_cast<T*>(c->children[0]);
+}
+
+/// The token that is the rule's one child, when it is a token the parser
+/// matched (error recovery adds error nodes instead, which are left to the
+/// general path). Such a rule starts with that token.
+antlr4::Token* soleToken(antlr4::ParserRuleContext* c) {
+  if (!c || c->children.size() != 1 || typeid(*c->children[0]) != typeid(antlr4::tree::TerminalNodeImpl))
+    return nullptr;
+  return c->getStart();
+}
+
 /// Turns the parse tree into the AST, one method per grammar rule.
 class AstBuilder {
  public:
@@ -444,6 +464,11 @@ class AstBuilder {
 
   Ident ident(TP::IdentContext* c) {
     Ident id;
+    if (antlr4::Token* t = soleToken(c); t && t->getType() == TenetLexer::ID) {
+      id.range = range(t);
+      id.name = std::string(slice(id.range));
+      return id;
+    }
     if (!c || !c->ID()) return id;
     id.range = range(c->ID());
     id.name = std::string(slice(id.range));
@@ -828,6 +853,7 @@ class AstBuilder {
   // ---- expressions --------------------------------------------------------
 
   ExprPtr expr(TP::ExprContext* c) {
+    if (auto* o = sole<TP::OrExprContext>(c)) return orExpr(o);
     if (!c || !c->orExpr()) return errorExpr(c);
     return orExpr(c->orExpr());
   }
@@ -842,6 +868,7 @@ class AstBuilder {
     return e;
   }
   ExprPtr orExpr(TP::OrExprContext* c) {
+    if (auto* a = sole<TP::AndExprContext>(c)) return andExpr(a);
     auto parts = c->andExpr();
     if (parts.empty()) return errorExpr(c);
     ExprPtr e = andExpr(parts[0]);
@@ -849,6 +876,7 @@ class AstBuilder {
     return e;
   }
   ExprPtr andExpr(TP::AndExprContext* c) {
+    if (auto* n = sole<TP::NotExprContext>(c)) return notExpr(n);
     auto parts = c->notExpr();
     if (parts.empty()) return errorExpr(c);
     ExprPtr e = notExpr(parts[0]);
@@ -856,6 +884,7 @@ class AstBuilder {
     return e;
   }
   ExprPtr notExpr(TP::NotExprContext* c) {
+    if (auto* cmp = sole<TP::ComparisonContext>(c)) return comparison(cmp);
     if (c->NOT()) {
       auto e = std::make_unique<Expr>(ExprKind::Unary, range(c));
       e->unaryOp = UnaryOp::Not;
@@ -881,6 +910,7 @@ class AstBuilder {
     return e;
   }
   ExprPtr comparison(TP::ComparisonContext* c) {
+    if (auto* a = sole<TP::AdditiveContext>(c)) return additive(a);
     auto sides = c->additive();
     if (sides.empty()) return errorExpr(c);
     ExprPtr lhs = additive(sides[0]);
@@ -898,6 +928,7 @@ class AstBuilder {
     return binary(bop, std::move(lhs), additive(sides[1]));
   }
   ExprPtr additive(TP::AdditiveContext* c) {
+    if (auto* u = sole<TP::UnaryContext>(c)) return unary(u);
     auto parts = c->unary();
     if (parts.empty()) return errorExpr(c);
     ExprPtr e = unary(parts[0]);
@@ -912,6 +943,7 @@ class AstBuilder {
     return e;
   }
   ExprPtr unary(TP::UnaryContext* c) {
+    if (auto* p = sole<TP::PostfixContext>(c)) return postfix(p);
     if (c->MINUS()) {
       auto e = std::make_unique<Expr>(ExprKind::Unary, range(c));
       e->unaryOp = UnaryOp::Neg;
@@ -922,6 +954,11 @@ class AstBuilder {
     return errorExpr(c);
   }
   ExprPtr postfix(TP::PostfixContext* c) {
+    if (c->children.size() == 1) {
+      const std::type_info& only = typeid(*c->children[0]);
+      if (only == typeid(TP::LiteralExprContext) || only == typeid(TP::NameExprContext))
+        return primary(static_cast<TP::PrimaryContext*>(c->children[0]));
+    }
     ExprPtr e = c->primary() ? primary(c->primary()) : errorExpr(c);
     for (auto* f : c->fieldName()) {
       Ident name = fieldName(f);
@@ -933,6 +970,17 @@ class AstBuilder {
     return e;
   }
   ExprPtr primary(TP::PrimaryContext* c) {
+    // The two common alternatives first, by their exact type.
+    if (typeid(*c) == typeid(TP::LiteralExprContext)) {
+      auto* l = static_cast<TP::LiteralExprContext*>(c);
+      return literal(sole<TP::LiteralContext>(l) ? static_cast<TP::LiteralContext*>(l->children[0]) : l->literal());
+    }
+    if (typeid(*c) == typeid(TP::NameExprContext)) {
+      auto* n = static_cast<TP::NameExprContext*>(c);
+      auto e = std::make_unique<Expr>(ExprKind::Name, range(c));
+      e->name = ident(sole<TP::IdentContext>(n) ? static_cast<TP::IdentContext*>(n->children[0]) : n->ident());
+      return e;
+    }
     if (auto* l = dynamic_cast<TP::LiteralExprContext*>(c)) return literal(l->literal());
     if (auto* n = dynamic_cast<TP::NameExprContext*>(c)) {
       auto e = std::make_unique<Expr>(ExprKind::Name, range(c));
@@ -971,6 +1019,24 @@ class AstBuilder {
   ExprPtr literal(TP::LiteralContext* c) {
     if (!c) return errorExpr(c);
     SourceRange r = range(c);
+    if (antlr4::Token* t = soleToken(c)) {
+      switch (t->getType()) {
+        case TenetLexer::TRUE:
+        case TenetLexer::FALSE: {
+          auto e = std::make_unique<Expr>(ExprKind::Bool, r);
+          e->boolValue = t->getType() == TenetLexer::TRUE;
+          return e;
+        }
+        case TenetLexer::NONE: return std::make_unique<Expr>(ExprKind::None, r);
+        case TenetLexer::STRING:
+        case TenetLexer::PROSE: {
+          auto e = std::make_unique<Expr>(ExprKind::String, r);
+          e->text = std::make_unique<Text>(textOf(t));
+          return e;
+        }
+        default: break;  // the rest, below
+      }
+    }
     if (c->TRUE() || c->FALSE()) {
       auto e = std::make_unique<Expr>(ExprKind::Bool, r);
       e->boolValue = c->TRUE() != nullptr;
@@ -979,7 +1045,7 @@ class AstBuilder {
     if (c->NONE()) return std::make_unique<Expr>(ExprKind::None, r);
     if (c->STRING() || c->PROSE()) {
       auto e = std::make_unique<Expr>(ExprKind::String, r);
-      e->text = textOf((c->STRING() ? c->STRING() : c->PROSE())->getSymbol());
+      e->text = std::make_unique<Text>(textOf((c->STRING() ? c->STRING() : c->PROSE())->getSymbol()));
       return e;
     }
     if (c->DATE()) {

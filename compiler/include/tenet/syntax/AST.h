@@ -90,7 +90,7 @@ struct Expr {
   std::string numberText;  ///< as written, for output
   Date dateValue;
   Duration durationValue;
-  std::optional<Text> text;  ///< String
+  std::unique_ptr<Text> text;  ///< String; held apart, as most expressions are not strings
 
   // Names and members: `name` is the identifier or member field name.
   Ident name;
