@@ -99,22 +99,27 @@ std::function<void(std::size_t, std::size_t)> progressLine() {
 
 /// Compiles the files and folders given, as every command reads a project:
 /// with the progress line on a terminal and the phases timed for --timings.
-tenet::Compilation compileProject(const std::vector<std::string>& paths, const std::string& stdlib,
-                                  bool defaultToCurrentFolder = true) {
+/// The compilation lives until the process ends and is never taken apart:
+/// freeing a large project's syntax trees piece by piece takes longer than
+/// the system takes to reclaim the whole process at exit.
+tenet::Compilation& compileProject(const std::vector<std::string>& paths, const std::string& stdlib,
+                                   bool defaultToCurrentFolder = true) {
+  static std::vector<tenet::Compilation*> kept;  // reachable to the end, so no leak checker reports it
   tenet::CompileOptions opts;
   opts.progress = progressLine();
   opts.paths = paths;
   opts.defaultToCurrentFolder = defaultToCurrentFolder;
   if (!stdlib.empty()) opts.stdlibDir = stdlib;
-  tenet::Compilation comp(std::move(opts));
-  comp.run();
-  gClock.take(comp);
-  return comp;
+  auto* comp = new tenet::Compilation(std::move(opts));
+  kept.push_back(comp);
+  comp->run();
+  gClock.take(*comp);
+  return *comp;
 }
 
 int runCheck(const std::vector<std::string>& paths, const std::string& format, const std::string& stdlib,
              const std::string& color) {
-  tenet::Compilation comp = compileProject(paths, stdlib);
+  tenet::Compilation& comp = compileProject(paths, stdlib);
   // The lint block also sets the level of the rules the checker reports.
   if (comp.model()) tenet::applyLintConfig(*comp.model(), comp.units(), comp.sources(), comp.diagnostics(), {});
   const auto& diags = comp.diagnostics();
@@ -183,9 +188,9 @@ struct ProjectArgs {
 
 /// Compiles the project for a report. Problems go to stderr, so that the
 /// report on stdout stays clean; a report is only made from a project that
-/// checks without errors.
-std::optional<tenet::Compilation> loadForReport(const ProjectArgs& args, bool stdlibAlone, int& exitCode) {
-  tenet::Compilation comp = compileProject(args.paths, args.stdlib, !stdlibAlone);
+/// checks without errors. Null when there is no report to make.
+tenet::Compilation* loadForReport(const ProjectArgs& args, bool stdlibAlone, int& exitCode) {
+  tenet::Compilation& comp = compileProject(args.paths, args.stdlib, !stdlibAlone);
   const auto& diags = comp.diagnostics();
   if (!diags.all().empty()) {
     tenet::TextRenderOptions ro;
@@ -194,14 +199,14 @@ std::optional<tenet::Compilation> loadForReport(const ProjectArgs& args, bool st
   }
   if (comp.inputFailed()) {
     exitCode = kExitUsage;
-    return std::nullopt;
+    return nullptr;
   }
   if (diags.hasErrors() || !comp.model()) {
     std::cerr << "tenet: the project has errors; fix them first (see 'tenet check').\n";
     exitCode = kExitFindings;
-    return std::nullopt;
+    return nullptr;
   }
-  return comp;
+  return &comp;
 }
 
 const tenet::Framework* findFramework(const tenet::Model& m, const std::string& name) {
@@ -375,7 +380,7 @@ int runDrift(const DriftArgs& args) {
     std::cerr << "tenet: error: the facts folder '" << args.factsDir << "' does not exist\n";
     return kExitUsage;
   }
-  tenet::Compilation comp = compileProject(args.project.paths, args.project.stdlib);
+  tenet::Compilation& comp = compileProject(args.project.paths, args.project.stdlib);
   auto format = *tenet::parseDriftFormat(args.format);
   bool color = useColor(args.project.color);
   auto problemsOnly = [&]() {
@@ -482,7 +487,7 @@ int runLint(const LintArgs& args) {
       std::cerr << "tenet: error: " << *problem << '\n';
       return kExitUsage;
     }
-  tenet::Compilation comp = compileProject(args.project.paths, args.project.stdlib);
+  tenet::Compilation& comp = compileProject(args.project.paths, args.project.stdlib);
   // The rules read a sound model: with errors, only the errors are shown.
   if (comp.model() && !comp.diagnostics().hasErrors()) {
     tenet::LintContext ctx{*comp.model(), comp.sources(), *asOf, comp.diagnostics()};
