@@ -11,6 +11,8 @@ namespace {
 
 bool isA(const Type* t, TypeKind k) { return t && t->kind == k; }
 bool isErr(const Type* t) { return !t || t->kind == TypeKind::Error; }
+/// What a condition may be: true/false, or an error already reported.
+bool isCondition(const Type* t) { return isErr(t) || isA(t, TypeKind::Bool); }
 
 const char* quantName(QuantKind k) { return k == QuantKind::All ? "all" : "any"; }
 
@@ -116,6 +118,9 @@ void Checker::checkEvidence(const EvidenceDecl& e, const ControlDecl& c) {
 }
 
 void Checker::checkProse(const Text& t, const ControlDecl* c, const PolicyDecl* p) {
+  if (std::none_of(t.parts.begin(), t.parts.end(),
+                   [](const TextPart& part) { return part.isInterpolation && !part.path.empty(); }))
+    return;
   std::vector<std::string> names;
   if (c)
     for (const auto& prop : c->properties) names.push_back(prop.key.name);
@@ -188,7 +193,7 @@ void Checker::checkInterpolations(const Text& t) {
 
 std::vector<std::string> Checker::namesInScope() const {
   std::vector<std::string> names;
-  for (const auto& v : scope_) names.push_back(v.name);
+  for (const auto& v : scope_) names.emplace_back(v.name);
   for (const auto& [n, _] : facts_) names.push_back(n);
   if (control_)
     for (const auto& p : control_->properties)
@@ -209,8 +214,8 @@ const Type* Checker::lookup(std::string_view name) const {
   return nullptr;
 }
 
-void Checker::requireCondition(const Expr& e, const Type* t, const std::string& what) {
-  if (isErr(t) || isA(t, TypeKind::Bool)) return;
+void Checker::requireCondition(const Expr& e, const Type* t, std::string_view what) {
+  if (isCondition(t)) return;
   auto& d = diags_.report(DiagCode::NotACondition, e.range, what, describe(t));
   if (isA(t, TypeKind::List)) d.withHelp("to test each element, write: all x in <list>: <condition>");
 }
@@ -424,8 +429,8 @@ const Type* Checker::checkBinary(const Expr& e) {
   switch (e.binaryOp) {
     case BinaryOp::And:
     case BinaryOp::Or:
-      requireCondition(l, a, "each side of '" + op + "'");
-      requireCondition(r, b, "each side of '" + op + "'");
+      if (!isCondition(a)) requireCondition(l, a, "each side of '" + op + "'");
+      if (!isCondition(b)) requireCondition(r, b, "each side of '" + op + "'");
       return boolean;
     case BinaryOp::Eq:
     case BinaryOp::Ne: {
@@ -499,11 +504,10 @@ const Type* Checker::checkBinary(const Expr& e) {
 const Type* Checker::checkQuantifier(const Expr& e) {
   const Type* dt = check(*e.domain);
   const Type* elem = m_.types.error();
-  std::string what = e.kind == ExprKind::Count ? "count()" : std::string("'") + quantName(e.quantKind) + "'";
+  auto what = [&] { return e.kind == ExprKind::Count ? "count()" : std::string("'") + quantName(e.quantKind) + "'"; };
   if (!isErr(dt)) {
     if (!isA(dt, TypeKind::List)) {
-      auto& d = diags_.report(DiagCode::NotAList, e.domain->range, what, describe(dt));
-      (void)d;
+      diags_.report(DiagCode::NotAList, e.domain->range, what(), describe(dt));
     } else if (dt->element) {
       elem = dt->element;
     }
@@ -511,7 +515,10 @@ const Type* Checker::checkQuantifier(const Expr& e) {
   if (e.var.name == kToday) diags_.report(DiagCode::ReservedName, e.var.range, e.var.name);
   scope_.push_back({e.var.name, elem});
   if (e.filter) requireCondition(*e.filter, check(*e.filter), "the condition after 'where'");
-  if (e.body) requireCondition(*e.body, check(*e.body), "the body of " + what);
+  if (e.body) {
+    const Type* bt = check(*e.body);
+    if (!isCondition(bt)) requireCondition(*e.body, bt, "the body of " + what());
+  }
   scope_.pop_back();
   return m_.types.scalar(e.kind == ExprKind::Count ? TypeKind::Int : TypeKind::Bool);
 }

@@ -4,6 +4,7 @@
 
 #include <map>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "tenet/diag/Diagnostic.h"
@@ -30,7 +31,7 @@ class Checker {
 
  private:
   struct Var {
-    std::string name;
+    std::string_view name;  ///< in the syntax tree being checked
     const Type* type;
   };
 
@@ -41,7 +42,8 @@ class Checker {
   const Type* checkCall(const Expr& e);
   const Type* checkBinary(const Expr& e);
   const Type* checkQuantifier(const Expr& e);
-  void requireCondition(const Expr& e, const Type* t, const std::string& what);
+  /// Reports `e`, of type `t`, unless it is a condition; `what` names its place.
+  void requireCondition(const Expr& e, const Type* t, std::string_view what);
   bool comparable(const Expr& lhs, const Type* a, const Expr& rhs, const Type* b);
   void checkEnumLiteral(const Type* enumType, const Expr& literal, const Expr& field);
   void checkInterpolations(const Text& t);

@@ -4,7 +4,10 @@
 #include "tenet/sema/Sema.h"
 
 #include <algorithm>
+#include <array>
 #include <set>
+#include <string_view>
+#include <unordered_map>
 
 #include "Checker.h"
 #include "tenet/lint/Lint.h"
@@ -73,7 +76,23 @@ std::string describeExpr(const Expr& e) {
   }
 }
 
-using PropMap = std::map<std::string, const Property*, std::less<>>;
+/// The properties of a declaration that it accepts, the first of each key:
+/// no more than the properties it accepts, so few enough to search in order.
+class PropMap {
+ public:
+  static constexpr std::size_t kMax = 8;  ///< the most any declaration accepts
+
+  const Property* get(std::string_view key) const {
+    for (std::size_t i = 0; i < size_; ++i)
+      if (found_[i]->key.name == key) return found_[i];
+    return nullptr;
+  }
+  void add(const Property& p) { found_[size_++] = &p; }
+
+ private:
+  std::array<const Property*, kMax> found_{};
+  std::size_t size_ = 0;
+};
 
 }  // namespace
 
@@ -112,7 +131,7 @@ class Analyzer {
     SourceRange range;
   };
   std::map<std::string, Symbol, std::less<>> globals_;
-  std::map<const PolicyDecl*, Policy*> policyOf_;
+  std::unordered_map<const PolicyDecl*, Policy*> policyOf_;
   std::map<const Framework*, SourceRange> targetRange_;  ///< where the project lists each framework
   std::map<const FactsDecl*, const Facts*> factsOf_;
 
@@ -210,6 +229,25 @@ class Analyzer {
     return true;
   }
 
+  // Scratch space of findRepeatedControls, kept from one policy to the next.
+  std::vector<std::pair<std::string_view, std::size_t>> byName_;
+  std::vector<const ControlDecl*> firstOf_;
+
+  /// Sets firstOf_[i] to the first control of `p` named as its control i,
+  /// when that is an earlier one (and to null otherwise).
+  void findRepeatedControls(const PolicyDecl& p) {
+    byName_.clear();
+    for (std::size_t i = 0; i < p.controls.size(); ++i)
+      if (!p.controls[i].name.name.empty()) byName_.emplace_back(p.controls[i].name.name, i);
+    std::sort(byName_.begin(), byName_.end());
+    firstOf_.assign(p.controls.size(), nullptr);
+    for (std::size_t k = 1; k < byName_.size(); ++k)
+      if (byName_[k].first == byName_[k - 1].first) {
+        std::size_t before = byName_[k - 1].second;
+        firstOf_[byName_[k].second] = firstOf_[before] ? firstOf_[before] : &p.controls[before];
+      }
+  }
+
   void declareGlobals() {
     for (const auto& u : units_) {
       for (const auto& p : u.projects) plain(p.title);
@@ -242,12 +280,13 @@ class Analyzer {
         auto pol = std::make_unique<Policy>();
         pol->decl = &p;
         policyOf_[&p] = pol.get();
-        std::map<std::string, SourceRange> seen;
-        for (const auto& c : p.controls) {
+        findRepeatedControls(p);
+        pol->controls.reserve(p.controls.size());
+        for (std::size_t i = 0; i < p.controls.size(); ++i) {
+          const ControlDecl& c = p.controls[i];
           if (c.name.name.empty()) continue;
-          auto [it, fresh] = seen.emplace(c.name.name, c.name.range);
-          if (!fresh) {
-            duplicate("control", c.name, it->second);
+          if (const ControlDecl* first = firstOf_[i]) {
+            duplicate("control", c.name, first->name.range);
             continue;
           }
           auto ctl = std::make_unique<Control>();
@@ -280,6 +319,7 @@ class Analyzer {
   template <std::size_t N>
   PropMap checkProperties(const std::string& what, const Ident& owner, const std::vector<Property>& props,
                           const PropSpec (&specs)[N]) {
+    static_assert(N <= PropMap::kMax);
     PropMap out;
     for (const auto& p : props) {
       if (p.value && p.value->kind == ExprKind::Error) continue;  // the syntax error says it all
@@ -298,16 +338,16 @@ class Analyzer {
         if (!best.empty()) d.withFix(p.key.range, best);
         continue;
       }
-      auto [it, fresh] = out.emplace(p.key.name, &p);
-      if (!fresh) {
+      if (const Property* first = out.get(p.key.name)) {
         diags_.report(DiagCode::DuplicateProperty, p.key.range, p.key.name, stripArticle(what))
-            .note("first set here", it->second->key.range);
+            .note("first set here", first->key.range);
         continue;
       }
+      out.add(p);
       checkValue(p, *spec);
     }
     for (const auto& s : specs) {
-      if (s.required && !out.count(s.name))
+      if (s.required && !out.get(s.name))
         diags_.report(DiagCode::MissingProperty, owner.range, stripArticle(what), owner.name, s.name);
     }
     return out;
@@ -496,9 +536,8 @@ class Analyzer {
     PropMap props = checkProperties("a facts block", f.name, f.properties, kFactsProps);
     auto it = factsOf_.find(&f);
     if (it == factsOf_.end()) return;
-    auto src = props.find("source");
-    if (src != props.end() && src->second->value->kind == ExprKind::String)
-      const_cast<Facts*>(it->second)->source = src->second->value->text->value;
+    const Property* src = props.get("source");
+    if (src && src->value->kind == ExprKind::String) const_cast<Facts*>(it->second)->source = src->value->text->value;
   }
 
   void checkPolicy(const PolicyDecl& p) {
@@ -506,9 +545,9 @@ class Analyzer {
     Policy* pol = nullptr;
     if (auto it = policyOf_.find(&p); it != policyOf_.end()) pol = it->second;
     auto role = [&](const char* key) -> const RoleDecl* {
-      auto it = props.find(key);
-      if (it == props.end() || it->second->value->kind != ExprKind::Name) return nullptr;
-      auto r = m_.roles.find(it->second->value->name.name);
+      const Property* prop = props.get(key);
+      if (!prop || prop->value->kind != ExprKind::Name) return nullptr;
+      auto r = m_.roles.find(prop->value->name.name);
       return r == m_.roles.end() ? nullptr : r->second;
     };
     if (pol) {
@@ -516,11 +555,12 @@ class Analyzer {
       pol->approver = role("approver");
     }
     for (const auto& s : p.sections) checker_.checkProse(s.body, nullptr, &p);
+    // The policy's controls are its declarations in order, less those
+    // without a name or with a name taken before.
+    std::size_t next = 0;
     for (const auto& c : p.controls) {
       Control* ctl = nullptr;
-      if (pol)
-        for (auto& cc : pol->controls)
-          if (cc->decl == &c) ctl = cc.get();
+      if (pol && next < pol->controls.size() && pol->controls[next]->decl == &c) ctl = pol->controls[next++].get();
       checkControl(c, p, ctl);
     }
   }
@@ -529,6 +569,10 @@ class Analyzer {
     checkProperties("a control", c.name, c.properties, kControlProps);
     if (c.statement) checker_.checkProse(*c.statement, &c, &p);
     std::map<const Requirement*, const ReqRef*> listed;
+    if (ctl) {
+      ctl->satisfies.reserve(c.satisfies.size());
+      ctl->satisfiesRefs.reserve(c.satisfies.size());
+    }
     const ReqRef* previous = nullptr;
     for (const auto& ref : c.satisfies) {
       const ReqRef* before = previous;
@@ -626,25 +670,24 @@ class Analyzer {
 
   /// The checks that need every control and every exclusion.
   void checkStatementOfApplicability() {
+    const Framework* iso = m_.framework("iso27001");
+    auto target = iso ? targetRange_.find(iso) : targetRange_.end();
+    // The ISO 27001 requirements some control implements, when the project targets it.
+    std::set<const Requirement*> implemented;
     for (const auto& [_, p] : m_.policies) {
       for (const auto& c : p->controls) {
         for (std::size_t i = 0; i < c->satisfies.size(); ++i) {
-          auto ex = m_.exclusions.find(c->satisfies[i]);
+          const Requirement* r = c->satisfies[i];
+          if (target != targetRange_.end() && r->framework == iso) implemented.insert(r);
+          auto ex = m_.exclusions.find(r);
           if (ex == m_.exclusions.end()) continue;
-          diags_.report(DiagCode::ExcludedButSatisfied, c->satisfiesRefs[i]->range,
-                        c->satisfies[i]->framework->name + "." + c->satisfies[i]->id)
+          diags_.report(DiagCode::ExcludedButSatisfied, c->satisfiesRefs[i]->range, r->framework->name + "." + r->id)
               .note("excluded here", ex->second->id.range)
               .withHelp("remove the exclusion, or remove the requirement from this control");
         }
       }
     }
-    const Framework* iso = m_.framework("iso27001");
-    auto target = iso ? targetRange_.find(iso) : targetRange_.end();
     if (target == targetRange_.end()) return;
-    std::set<const Requirement*> implemented;
-    for (const auto& [_, p] : m_.policies)
-      for (const auto& c : p->controls)
-        for (const Requirement* r : c->satisfies) implemented.insert(r);
     // One warning for all of them: a new project would otherwise get ninety.
     std::vector<const Requirement*> gaps;
     for (const auto& r : iso->requirements) {
@@ -665,13 +708,13 @@ class Analyzer {
     Exception* ex = nullptr;
     if (auto it = m_.exceptions.find(e.name.name); it != m_.exceptions.end() && it->second->decl == &e)
       ex = it->second.get();
-    if (auto it = props.find("approver"); it != props.end() && ex && it->second->value->kind == ExprKind::Name) {
-      auto r = m_.roles.find(it->second->value->name.name);
+    if (const Property* approver = props.get("approver"); approver && ex && approver->value->kind == ExprKind::Name) {
+      auto r = m_.roles.find(approver->value->name.name);
       if (r != m_.roles.end()) ex->approver = r->second;
     }
-    auto w = props.find("waives");
-    if (w == props.end()) return;
-    const Expr& v = *w->second->value;
+    const Property* waives = props.get("waives");
+    if (!waives) return;
+    const Expr& v = *waives->value;
     if (v.kind != ExprKind::Member || v.children.empty() || v.children[0]->kind != ExprKind::Name) return;
     const Ident& policyName = v.children[0]->name;
     const Policy* pol = m_.policy(policyName.name);

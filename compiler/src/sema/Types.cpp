@@ -15,14 +15,17 @@ TypeArena::TypeArena() {
 }
 
 const Type* TypeArena::scalar(TypeKind k, bool optional) {
+  bool composite = k == TypeKind::List || k == TypeKind::Record || k == TypeKind::Enum;
+  const Type*& known = scalars_[static_cast<int>(k)][optional ? 1 : 0];
+  if (known) return known;
   for (const auto& t : types_)
-    if (t.kind == k && t.optional == optional && k != TypeKind::List && k != TypeKind::Record && k != TypeKind::Enum)
-      return &t;
+    if (t.kind == k && t.optional == optional && !composite) return known = &t;
   Type t;
   t.kind = k;
   t.optional = optional;
   types_.push_back(std::move(t));
-  return &types_.back();
+  if (composite) return &types_.back();  // never shared
+  return known = &types_.back();
 }
 
 const Type* TypeArena::list(const Type* element, bool optional) {

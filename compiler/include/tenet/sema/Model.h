@@ -4,9 +4,12 @@
 /// server read this, not the checker's internals.
 #pragma once
 
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
+#include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "tenet/sema/Types.h"
@@ -15,6 +18,13 @@
 namespace tenet {
 
 struct Framework;
+
+/// Hashes a string and a string view alike, so that a map keyed by strings
+/// is searched with a view.
+struct StringHash {
+  using is_transparent = void;
+  std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+};
 
 struct Requirement {
   std::string id;
@@ -30,7 +40,7 @@ struct Framework {
   const FrameworkDecl* decl = nullptr;
   bool fromStdlib = false;
   std::vector<std::unique_ptr<Requirement>> requirements;  ///< in written order
-  std::map<std::string, const Requirement*, std::less<>> byId;
+  std::unordered_map<std::string, const Requirement*, StringHash, std::equal_to<>> byId;
   std::map<std::string, const GroupDecl*, std::less<>> groups;  ///< by group id
 
   const Requirement* find(std::string_view id) const {

@@ -50,6 +50,8 @@ class TypeArena {
  private:
   std::deque<Type> types_;
   const Type* error_;
+  /// What scalar() returned, by kind and optionality: the first such type.
+  const Type* scalars_[static_cast<int>(TypeKind::Enum) + 1][2] = {};
 };
 
 /// How a type reads in a message: "a date", "a list of records", "an optional whole number".
