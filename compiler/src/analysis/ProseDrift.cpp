@@ -358,26 +358,27 @@ std::vector<WordingFinding> findWording(const Text& text, const SourceManager& s
 }
 
 void checkProseDrift(const Model& model, const SourceManager& sm, DiagnosticEngine& diags) {
-  for (const auto& [_, policy] : model.policies) {
-    const PolicyDecl* pd = policy->decl;
-    if (!pd || !pd->range.valid() || sm.file(pd->range.file).fromStdlib) continue;
-    for (const auto& control : policy->controls) {
-      const ControlDecl* c = control->decl;
-      if (!c || !c->statement) continue;
-      const Property* cadence = nullptr;
-      for (const auto& p : c->properties)
-        if (p.key.name == "cadence") {
-          cadence = &p;
-          break;
-        }
-      // A cadence that is not one (or not positive) is already an error: with
-      // nothing sound to compare against, and one declared, say nothing.
-      if (cadence && (!cadence->value || cadence->value->kind != ExprKind::Cadence ||
-                      cadence->value->durationValue.amount <= 0))
-        continue;
-      checkStatement(*c->statement, cadence ? &cadence->value->durationValue : nullptr, checkedLengths(*c), sm,
-                     diags);
-    }
+  for (const auto& [_, policy] : model.policies) checkProseDrift(*policy, sm, diags);
+}
+
+void checkProseDrift(const Policy& policy, const SourceManager& sm, DiagnosticEngine& diags) {
+  const PolicyDecl* pd = policy.decl;
+  if (!pd || !pd->range.valid() || sm.file(pd->range.file).fromStdlib) return;
+  for (const auto& control : policy.controls) {
+    const ControlDecl* c = control->decl;
+    if (!c || !c->statement) continue;
+    const Property* cadence = nullptr;
+    for (const auto& p : c->properties)
+      if (p.key.name == "cadence") {
+        cadence = &p;
+        break;
+      }
+    // A cadence that is not one (or not positive) is already an error: with
+    // nothing sound to compare against, and one declared, say nothing.
+    if (cadence && (!cadence->value || cadence->value->kind != ExprKind::Cadence ||
+                    cadence->value->durationValue.amount <= 0))
+      continue;
+    checkStatement(*c->statement, cadence ? &cadence->value->durationValue : nullptr, checkedLengths(*c), sm, diags);
   }
 }
 

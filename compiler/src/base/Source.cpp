@@ -35,6 +35,14 @@ FileId SourceManager::add(std::string path, std::string text, bool fromStdlib) {
   return files_.back().id;
 }
 
+FileId SourceManager::take(SourceManager& from, FileId id) {
+  SourceFile f = std::move(from.files_[id]);
+  from.files_[id] = SourceFile{};
+  f.id = static_cast<FileId>(files_.size());
+  files_.push_back(std::move(f));
+  return files_.back().id;
+}
+
 std::optional<FileId> SourceManager::find(std::string_view path) const {
   for (const auto& f : files_)
     if (f.path == path) return f.id;

@@ -9,20 +9,22 @@
 namespace tenet {
 
 Diagnostic& DiagnosticEngine::add(DiagCode code, Severity severity, SourceRange range, std::string message) {
-  if (diags_.size() >= limit_) {
-    ++dropped_;
-    if (severity == Severity::Error) ++errors_;
-    if (severity == Severity::Warning) ++warnings_;
-    overflow_ = Diagnostic{};
-    return overflow_;
-  }
   Diagnostic d;
   d.code = code;
   d.severity = severity;
   d.range = range;
   d.message = std::move(message);
-  if (severity == Severity::Error) ++errors_;
-  if (severity == Severity::Warning) ++warnings_;
+  return add(std::move(d));
+}
+
+Diagnostic& DiagnosticEngine::add(Diagnostic d) {
+  if (d.severity == Severity::Error) ++errors_;
+  if (d.severity == Severity::Warning) ++warnings_;
+  if (diags_.size() >= limit_) {
+    ++dropped_;
+    overflow_ = Diagnostic{};
+    return overflow_;
+  }
   diags_.push_back(std::move(d));
   return diags_.back();
 }

@@ -56,6 +56,63 @@ void Compilation::loadText(std::string display, std::string text, bool fromStdli
   files_.push_back(id);
 }
 
+void Compilation::takeOver(FileId previous) {
+  Compilation& prev = *options_.reuse;
+  FileId id = sm_.take(prev.sm_, previous);
+  // What reading it reported holds as it did: the text is the same.
+  auto moved = [&](SourceRange r) {
+    if (r.file == previous) r.file = id;
+    return r;
+  };
+  auto [first, last] = prev.readProblems_.equal_range(previous);
+  for (auto it = first; it != last; ++it) {
+    Diagnostic d = it->second;
+    d.range = moved(d.range);
+    for (auto& r : d.extraRanges) r = moved(r);
+    for (auto& n : d.notes) n.range = moved(n.range);
+    for (auto& f : d.fixits) f.range = moved(f.range);
+    diags_.add(std::move(d));
+  }
+  // Files are listed in the order they were added, so by id.
+  if (std::binary_search(prev.files_.begin(), prev.files_.end(), previous)) files_.push_back(id);
+  if (takenFrom_.size() <= id) takenFrom_.resize(id + 1, kNoFile);
+  takenFrom_[id] = previous;
+}
+
+bool Compilation::canTakeOverFiles() const {
+  const Compilation* prev = options_.reuse;
+  if (!options_.reuseFiles || !prev || prev->readDropped_) return false;
+  const CompileOptions& now = options_;
+  const CompileOptions& before = prev->options_;
+  if (now.paths != before.paths || now.stdlibDir != before.stdlibDir || now.useStdlib != before.useStdlib ||
+      !now.sources.empty() || !before.sources.empty() || now.warnIfNoSources != before.warnIfNoSources ||
+      now.maxFileBytes != before.maxFileBytes || now.maxFiles != before.maxFiles ||
+      now.overlays.size() != before.overlays.size())
+    return false;
+  return std::equal(now.overlays.begin(), now.overlays.end(), before.overlays.begin(),
+                    [](const auto& a, const auto& b) { return a.first == b.first; });
+}
+
+void Compilation::takeOverFiles() {
+  Compilation& prev = *options_.reuse;
+  for (FileId id = 0; id < prev.sm_.size(); ++id) {
+    auto overlay = prev.overlayOf_.find(id);
+    if (overlay == prev.overlayOf_.end()) {
+      takeOver(id);
+      continue;
+    }
+    // A buffer: read as it is now, as if its file had been read.
+    const SourceFile& before = prev.sm_.file(id);
+    overlayOf_[static_cast<FileId>(sm_.size())] = overlay->second;
+    loadText(before.path, options_.overlays.at(overlay->second), before.fromStdlib);
+  }
+  found_ = prev.found_;
+  fileCount_ = prev.fileCount_;
+  inputFailed_ = prev.inputFailed_;
+  tooMany_ = prev.tooMany_;
+  stdlibFailed_ = prev.stdlibFailed_;
+}
+
 void Compilation::loadFile(const std::string& path, const std::string& display, bool fromStdlib) {
   if (tooMany_) return;
   ++found_;
@@ -77,6 +134,7 @@ void Compilation::loadFile(const std::string& path, const std::string& display, 
   }
   if (known)
     if (auto o = overlayFiles_.find({info.st_dev, info.st_ino}); o != overlayFiles_.end()) {
+      overlayOf_[static_cast<FileId>(sm_.size())] = o->second;
       loadText(display, options_.overlays.at(o->second), fromStdlib);
       return;
     }
@@ -100,16 +158,16 @@ void Compilation::loadFile(const std::string& path, const std::string& display, 
   // Unchanged since the previous compilation read it: its text is known.
   std::int64_t stamp = known ? static_cast<std::int64_t>(info.st_mtim.tv_sec) * 1000000000 + info.st_mtim.tv_nsec : 0;
   if (options_.reuse && stamp != 0) {
-    const SourceManager& before = options_.reuse->sm_;
-    if (options_.reuse->byPath_.empty())
-      for (std::size_t i = 0; i < before.size(); ++i) options_.reuse->byPath_[before.file(static_cast<FileId>(i)).path] = static_cast<FileId>(i);
-    auto it = options_.reuse->byPath_.find(display);
-    if (it != options_.reuse->byPath_.end()) {
-      const SourceFile& f = before.file(it->second);
-      if (f.modified == stamp && f.text.size() + (f.hadBom ? 3 : 0) == size) {
-        std::size_t id = sm_.size();
-        loadText(display, f.hadBom ? "\xEF\xBB\xBF" + f.text : f.text, fromStdlib);
-        if (sm_.size() > id) sm_.setModified(static_cast<FileId>(id), stamp);
+    Compilation& prev = *options_.reuse;
+    if (prev.byPath_.empty())
+      for (FileId i = 0; i < prev.sm_.size(); ++i) prev.byPath_[prev.sm_.file(i).path] = i;
+    auto it = prev.byPath_.find(display);
+    if (it != prev.byPath_.end()) {
+      FileId before = it->second;
+      const SourceFile& f = prev.sm_.file(before);
+      if (f.modified == stamp && f.text.size() + (f.hadBom ? 3 : 0) == size && f.fromStdlib == fromStdlib) {
+        prev.byPath_.erase(it);
+        takeOver(before);
         return;
       }
     }
@@ -293,7 +351,9 @@ void clearTypes(const SourceUnit& u) {
 void Compilation::parseAll() {
   units_.resize(files_.size());
   parseDiags_.assign(files_.size(), {});
-  // Files unchanged since the previous compilation keep their trees.
+  reused_.assign(sm_.size(), false);
+  // Files unchanged since the previous compilation keep their trees (whose
+  // ranges name the file by its id: it must be the same).
   std::vector<bool> reused(files_.size(), false);
   if (Compilation* prev = options_.reuse) {
     std::map<FileId, std::size_t> prevIndex;
@@ -302,16 +362,16 @@ void Compilation::parseAll() {
       FileId id = files_[i];
       auto it = prevIndex.find(id);
       if (it == prevIndex.end() || id >= prev->sm_.size() || it->second >= prev->parseDiags_.size()) continue;
-      const SourceFile& now = sm_.file(id);
-      const SourceFile& before = prev->sm_.file(id);
-      if (now.path != before.path || now.text != before.text || now.fromStdlib != before.fromStdlib) continue;
-      units_[i] = std::move(prev->units_[it->second]);
-      clearTypes(units_[i]);
-      parseDiags_[i] = std::move(prev->parseDiags_[it->second]);
-      for (const auto& d : parseDiags_[i]) {
-        Diagnostic& copy = diags_.add(d.code, d.severity, d.range, d.message);
-        copy = d;
+      // A text taken over from the same file is the same; others are compared.
+      if (id >= takenFrom_.size() || takenFrom_[id] != id) {
+        const SourceFile& now = sm_.file(id);
+        const SourceFile& before = prev->sm_.file(id);
+        if (now.path != before.path || now.text != before.text || now.fromStdlib != before.fromStdlib) continue;
       }
+      units_[i] = std::move(prev->units_[it->second]);
+      reused_[id] = true;
+      parseDiags_[i] = std::move(prev->parseDiags_[it->second]);
+      for (const auto& d : parseDiags_[i]) diags_.add(d);
       reused[i] = true;
     }
     prev->units_.clear();
@@ -369,10 +429,7 @@ void Compilation::parseAll() {
     for (auto& t : threads) t.join();
   }
   for (std::size_t i : todo) {
-    for (const auto& d : parseDiags_[i]) {
-      Diagnostic& copy = diags_.add(d.code, d.severity, d.range, d.message);
-      copy = d;
-    }
+    for (const auto& d : parseDiags_[i]) diags_.add(d);
     diags_.countDropped(dropped[i][0], dropped[i][1], dropped[i][2]);
   }
 }
@@ -385,29 +442,42 @@ bool Compilation::run() {
     timings_.push_back({name, std::chrono::duration<double>(now - mark).count()});
     mark = now;
   };
-  for (const auto& [path, text] : options_.overlays) {
-    struct stat info {};
-    if (::stat(path.c_str(), &info) == 0) overlayFiles_[{info.st_dev, info.st_ino}] = path;
-  }
-  loadStdlib();
   if (options_.paths.empty() && options_.sources.empty() && options_.defaultToCurrentFolder)
     options_.paths.push_back(".");
-  for (const auto& p : options_.paths) collect(p);
-  for (auto& [path, text] : options_.sources) loadText(path, std::move(text), false);
-  // Buffers of files not found on disk (or outside the paths): read as files.
-  for (const auto& [path, text] : options_.overlays) {
-    struct stat info {};
-    if (::stat(path.c_str(), &info) == 0 && seenFiles_.count({info.st_dev, info.st_ino})) continue;
-    if (!seen_.insert(path).second) continue;
-    if (::stat(path.c_str(), &info) == 0) seenFiles_.insert({info.st_dev, info.st_ino});
-    loadText(path, text, false);
+  if (canTakeOverFiles()) {
+    takeOverFiles();
+  } else {
+    for (const auto& [path, text] : options_.overlays) {
+      struct stat info {};
+      if (::stat(path.c_str(), &info) == 0) overlayFiles_[{info.st_dev, info.st_ino}] = path;
+    }
+    loadStdlib();
+    for (const auto& p : options_.paths) collect(p);
+    for (auto& [path, text] : options_.sources) loadText(path, std::move(text), false);
+    // Buffers of files not found on disk (or outside the paths): read as files.
+    for (const auto& [path, text] : options_.overlays) {
+      struct stat info {};
+      if (::stat(path.c_str(), &info) == 0 && seenFiles_.count({info.st_dev, info.st_ino})) continue;
+      if (!seen_.insert(path).second) continue;
+      if (::stat(path.c_str(), &info) == 0) seenFiles_.insert({info.st_dev, info.st_ino});
+      overlayOf_[static_cast<FileId>(sm_.size())] = path;
+      loadText(path, text, false);
+    }
   }
+  readDropped_ = diags_.dropped() > 0;
+  for (const auto& d : diags_.all()) readProblems_.emplace(d.range.file, d);
   phase("read files");
   parseAll();
   phase("parse");
   // Without the stdlib every requirement would be reported unknown: the
   // one error about the stdlib folder says it all.
-  if (!stdlibFailed_) {
+  if (stdlibFailed_) {
+    // The checker gives each expression it types (those of expectations and
+    // evidence, all of them) its type anew; unchecked, trees taken from an
+    // earlier compilation forget the types that pointed into its arena.
+    for (const auto& u : units_)
+      if (u.file != kNoFile && reused(u.file)) clearTypes(u);
+  } else {
     std::size_t before = diags_.all().size();
     model_ = analyze(sm_, units_, diags_);
     // Checks that land where a syntax error left the meaning uncertain are

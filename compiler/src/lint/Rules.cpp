@@ -7,7 +7,6 @@
 #include <algorithm>
 #include <cctype>
 #include <set>
-#include <unordered_set>
 
 #include "tenet/analysis/ProseDrift.h"
 #include "tenet/eval/Drift.h"
@@ -28,11 +27,9 @@ void eachPolicy(const LintContext& ctx, F f) {
 }
 
 template <typename F>
-void eachControl(const LintContext& ctx, F f) {
-  eachPolicy(ctx, [&](const Policy& p) {
-    for (const auto& c : p.controls)
-      if (c->decl) f(*c);
-  });
+void eachControl(const Policy& p, F f) {
+  for (const auto& c : p.controls)
+    if (c->decl) f(*c);
 }
 
 std::string controlId(const Control& c) { return c.policy->decl->name.name + "." + c.decl->name.name; }
@@ -40,8 +37,8 @@ std::string controlId(const Control& c) { return c.policy->decl->name.name + "."
 // ---- wording ----------------------------------------------------------------
 
 /// weak-modal and vague-wording, from one reading of each statement.
-void wording(const LintContext& ctx) {
-  eachControl(ctx, [&](const Control& c) {
+void wording(const LintContext& ctx, const Policy& p) {
+  eachControl(p, [&](const Control& c) {
     if (!c.decl->statement) return;
     for (const auto& w : findWording(*c.decl->statement, ctx.sources)) {
       if (w.kind == WordingKind::Unmeasurable) {
@@ -67,8 +64,8 @@ void wording(const LintContext& ctx) {
 
 constexpr std::size_t kMaxStatementWords = 120;
 
-void statementTooLong(const LintContext& ctx) {
-  eachControl(ctx, [&](const Control& c) {
+void statementTooLong(const LintContext& ctx, const Policy& p) {
+  eachControl(p, [&](const Control& c) {
     if (!c.decl->statement) return;
     std::size_t words = 0;
     bool inWord = false;
@@ -85,8 +82,8 @@ void statementTooLong(const LintContext& ctx) {
 
 bool blank(const std::string& s) { return s.find_first_not_of(" \t\r\n") == std::string::npos; }
 
-void missingStatement(const LintContext& ctx) {
-  eachControl(ctx, [&](const Control& c) {
+void missingStatement(const LintContext& ctx, const Policy& p) {
+  eachControl(p, [&](const Control& c) {
     if (!c.decl->statement || blank(c.decl->statement->value))
       ctx.diags.report(DiagCode::MissingStatement, c.decl->name.range, controlId(c))
           .withHelp("add: statement \"\"\" ... \"\"\" saying what is done, by whom and how often");
@@ -95,24 +92,24 @@ void missingStatement(const LintContext& ctx) {
 
 // ---- controls and evidence ----------------------------------------------------
 
-void satisfiesNothing(const LintContext& ctx) {
-  eachControl(ctx, [&](const Control& c) {
+void satisfiesNothing(const LintContext& ctx, const Policy& p) {
+  eachControl(p, [&](const Control& c) {
     if (c.decl->satisfies.empty())
       ctx.diags.report(DiagCode::SatisfiesNothing, c.decl->name.range, controlId(c))
           .withHelp("name the requirements it meets, such as: satisfies iso27001.A.5.15, soc2.CC6.1");
   });
 }
 
-void manualOnly(const LintContext& ctx) {
-  eachControl(ctx, [&](const Control& c) {
+void manualOnly(const LintContext& ctx, const Policy& p) {
+  eachControl(p, [&](const Control& c) {
     if (c.decl->expects.empty() && c.decl->evidence.empty())
       ctx.diags.report(DiagCode::ManualOnly, c.decl->name.range, controlId(c))
           .withHelp("add an 'expect' over facts, or the 'evidence' people collect (evidence \"Signed review records\")");
   });
 }
 
-void evidenceWithoutFreshness(const LintContext& ctx) {
-  eachControl(ctx, [&](const Control& c) {
+void evidenceWithoutFreshness(const LintContext& ctx, const Policy& p) {
+  eachControl(p, [&](const Control& c) {
     for (const auto& e : c.decl->evidence)
       if (e.expr && e.expr->kind != ExprKind::String && e.expr->kind != ExprKind::Error && !e.freshWithin)
         ctx.diags.report(DiagCode::EvidenceWithoutFreshness, e.range)
@@ -122,20 +119,16 @@ void evidenceWithoutFreshness(const LintContext& ctx) {
 
 // ---- ownership ---------------------------------------------------------------
 
-void policyWithoutOwner(const LintContext& ctx) {
-  eachPolicy(ctx, [&](const Policy& p) {
-    if (!findProperty(p.decl->properties, "owner"))
-      ctx.diags.report(DiagCode::PolicyWithoutOwner, p.decl->name.range, p.decl->name.name)
-          .withHelp("name the role accountable for it: owner = ciso");
-  });
+void policyWithoutOwner(const LintContext& ctx, const Policy& p) {
+  if (!findProperty(p.decl->properties, "owner"))
+    ctx.diags.report(DiagCode::PolicyWithoutOwner, p.decl->name.range, p.decl->name.name)
+        .withHelp("name the role accountable for it: owner = ciso");
 }
 
-void policyWithoutApprover(const LintContext& ctx) {
-  eachPolicy(ctx, [&](const Policy& p) {
-    if (!findProperty(p.decl->properties, "approver"))
-      ctx.diags.report(DiagCode::PolicyWithoutApprover, p.decl->name.range, p.decl->name.name)
-          .withHelp("name the role that approves it: approver = ceo");
-  });
+void policyWithoutApprover(const LintContext& ctx, const Policy& p) {
+  if (!findProperty(p.decl->properties, "approver"))
+    ctx.diags.report(DiagCode::PolicyWithoutApprover, p.decl->name.range, p.decl->name.name)
+        .withHelp("name the role that approves it: approver = ceo");
 }
 
 void ownerIsApprover(const LintContext& ctx) {
@@ -174,23 +167,31 @@ void unusedRole(const LintContext& ctx) {
           .withHelp("make it the owner or approver of a policy, a control or an exception, or remove it");
 }
 
-void namesIn(const Expr& e, std::unordered_set<std::string_view>& out) {
-  if (e.kind == ExprKind::Name) out.insert(e.name.name);
-  for (const auto& child : e.children)
-    if (child) namesIn(*child, out);
+/// Removes from `unread` each name that `e` holds.
+void readNames(const Expr& e, std::set<std::string_view>& unread) {
+  if (e.kind == ExprKind::Name) unread.erase(e.name.name);
+  for (const auto& child : e.children) {
+    if (unread.empty()) return;
+    if (child) readNames(*child, unread);
+  }
 }
 
 void unusedFacts(const LintContext& ctx) {
-  std::unordered_set<std::string_view> names;
+  // The project's facts blocks that no expression has named yet: the search
+  // ends when every one has been named.
+  std::set<std::string_view> unread;
+  for (const auto& [name, f] : ctx.model.facts)
+    if (f->decl && inProject(ctx, f->decl->range)) unread.insert(name);
   for (const auto& [_, p] : ctx.model.policies)
     for (const auto& c : p->controls) {
       for (const auto& e : c->decl->expects)
-        if (e.expr) namesIn(*e.expr, names);
+        if (e.expr && !unread.empty()) readNames(*e.expr, unread);
       for (const auto& e : c->decl->evidence)
-        if (e.expr) namesIn(*e.expr, names);
+        if (e.expr && !unread.empty()) readNames(*e.expr, unread);
+      if (unread.empty()) return;
     }
   for (const auto& [name, f] : ctx.model.facts)
-    if (f->decl && inProject(ctx, f->decl->range) && !names.count(name))
+    if (unread.count(name))
       ctx.diags.report(DiagCode::UnusedFacts, f->decl->name.range, name)
           .withHelp("check it in a control's 'expect' or 'evidence', or stop exporting it");
 }
@@ -207,48 +208,38 @@ bool hasSection(const PolicyDecl& p, std::initializer_list<std::string_view> wor
   return false;
 }
 
-void policyWithoutPurpose(const LintContext& ctx) {
-  eachPolicy(ctx, [&](const Policy& p) {
-    if (!hasSection(*p.decl, {"purpose", "objective"}))
-      ctx.diags.report(DiagCode::PolicyWithoutPurpose, p.decl->name.range, p.decl->name.name)
-          .withHelp("add: section \"Purpose\" \"\"\" why the policy exists \"\"\"");
-  });
+void policyWithoutPurpose(const LintContext& ctx, const Policy& p) {
+  if (!hasSection(*p.decl, {"purpose", "objective"}))
+    ctx.diags.report(DiagCode::PolicyWithoutPurpose, p.decl->name.range, p.decl->name.name)
+        .withHelp("add: section \"Purpose\" \"\"\" why the policy exists \"\"\"");
 }
 
-void policyWithoutScope(const LintContext& ctx) {
-  eachPolicy(ctx, [&](const Policy& p) {
-    if (!hasSection(*p.decl, {"scope", "applicability"}))
-      ctx.diags.report(DiagCode::PolicyWithoutScope, p.decl->name.range, p.decl->name.name)
-          .withHelp("add: section \"Scope\" \"\"\" the people, systems and information it covers \"\"\"");
-  });
+void policyWithoutScope(const LintContext& ctx, const Policy& p) {
+  if (!hasSection(*p.decl, {"scope", "applicability"}))
+    ctx.diags.report(DiagCode::PolicyWithoutScope, p.decl->name.range, p.decl->name.name)
+        .withHelp("add: section \"Scope\" \"\"\" the people, systems and information it covers \"\"\"");
 }
 
-void policyWithoutReview(const LintContext& ctx) {
-  eachPolicy(ctx, [&](const Policy& p) {
-    if (!findProperty(p.decl->properties, "review"))
-      ctx.diags.report(DiagCode::PolicyWithoutReview, p.decl->name.range, p.decl->name.name)
-          .withHelp("say how often it is reviewed: review = every 12 months");
-  });
+void policyWithoutReview(const LintContext& ctx, const Policy& p) {
+  if (!findProperty(p.decl->properties, "review"))
+    ctx.diags.report(DiagCode::PolicyWithoutReview, p.decl->name.range, p.decl->name.name)
+        .withHelp("say how often it is reviewed: review = every 12 months");
 }
 
-void reviewOverdue(const LintContext& ctx) {
-  eachPolicy(ctx, [&](const Policy& p) {
-    std::optional<Date> next;
-    checkPolicyReview(p, ctx.asOf, ctx.diags, next);
-  });
+void reviewOverdue(const LintContext& ctx, const Policy& p) {
+  std::optional<Date> next;
+  checkPolicyReview(p, ctx.asOf, ctx.diags, next);
 }
 
-void futureEffectiveDate(const LintContext& ctx) {
-  eachPolicy(ctx, [&](const Policy& p) {
-    const Property* effective = findProperty(p.decl->properties, "effective");
-    if (!effective || !effective->value || effective->value->kind != ExprKind::Date) return;
-    if (!(ctx.asOf < effective->value->dateValue)) return;
-    const Property* pending = findProperty(p.decl->properties, "pending");
-    if (pending && pending->value && pending->value->kind == ExprKind::Bool && pending->value->boolValue) return;
-    ctx.diags.report(DiagCode::FutureEffectiveDate, effective->range, p.decl->name.name,
-                     formatDate(effective->value->dateValue), formatDate(ctx.asOf))
-        .withHelp("mark a policy that is approved but not yet in force with: pending = true");
-  });
+void futureEffectiveDate(const LintContext& ctx, const Policy& p) {
+  const Property* effective = findProperty(p.decl->properties, "effective");
+  if (!effective || !effective->value || effective->value->kind != ExprKind::Date) return;
+  if (!(ctx.asOf < effective->value->dateValue)) return;
+  const Property* pending = findProperty(p.decl->properties, "pending");
+  if (pending && pending->value && pending->value->kind == ExprKind::Bool && pending->value->boolValue) return;
+  ctx.diags.report(DiagCode::FutureEffectiveDate, effective->range, p.decl->name.name,
+                   formatDate(effective->value->dateValue), formatDate(ctx.asOf))
+      .withHelp("mark a policy that is approved but not yet in force with: pending = true");
 }
 
 // ---- exceptions --------------------------------------------------------------
@@ -338,9 +329,23 @@ const std::vector<LintRule>& lintRules() {
 }
 
 void runLintRules(const LintContext& ctx) {
-  for (const LintRule& r : lintRules())
-    if (r.check) r.check(ctx);
+  for (const LintRule& r : lintRules()) {
+    if (r.check.project) r.check.project(ctx);
+    if (r.check.policy) eachPolicy(ctx, [&](const Policy& p) { r.check.policy(ctx, p); });
+  }
   checkProseDrift(ctx.model, ctx.sources, ctx.diags);  // vague-cadence, prose-cadence-mismatch
+}
+
+void runPolicyLintRules(const LintContext& ctx, const Policy& policy) {
+  if (!policy.decl || !inProject(ctx, policy.decl->range)) return;
+  for (const LintRule& r : lintRules())
+    if (r.check.policy) r.check.policy(ctx, policy);
+  checkProseDrift(policy, ctx.sources, ctx.diags);
+}
+
+void runProjectLintRules(const LintContext& ctx) {
+  for (const LintRule& r : lintRules())
+    if (r.check.project) r.check.project(ctx);
 }
 
 }  // namespace tenet

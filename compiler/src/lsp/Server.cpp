@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cstdint>
 #include <cstdlib>
 #include <ctime>
 #include <filesystem>
@@ -436,12 +437,14 @@ void Server::notification(const std::string& method, const Json& params) {
     return;
   }
   if (!initialized_ || shutdown_) return;
-  if (method == "textDocument/didOpen") {
+  if (method == "initialized") {
+    if (canWatchFiles_) watchFiles();
+  } else if (method == "textDocument/didOpen") {
     const Json& doc = params.at("textDocument");
     std::string uri = doc.at("uri");
     docs_[uri] = Document{doc.at("text").get<std::string>(), doc.value("version", 0LL)};
     if (root_.empty()) root_ = fs::path(canonical(uriToPath(uri))).parent_path().string();
-    recompile();
+    recompile(true);
   } else if (method == "textDocument/didChange") {
     std::string uri = params.at("textDocument").at("uri");
     auto it = docs_.find(uri);
@@ -451,12 +454,26 @@ void Server::notification(const std::string& method, const Json& params) {
     if (!changes.is_array() || changes.empty()) return;
     it->second.text = changes.back().at("text").get<std::string>();
     it->second.version = params.at("textDocument").value("version", it->second.version);
-    recompile();
+    recompile(false);
   } else if (method == "textDocument/didClose") {
     docs_.erase(params.at("textDocument").at("uri").get<std::string>());
-    recompile();
+    recompile(true);
+  } else if (method == "textDocument/didSave" || method == "workspace/didChangeWatchedFiles") {
+    // A file saved, or changed by another program: what is on disk counts.
+    if (comp_) recompile(true);
   }
-  // Other notifications (initialized, didSave, $/cancelRequest...) need nothing.
+  // Other notifications ($/cancelRequest...) need nothing.
+}
+
+void Server::watchFiles() {
+  Json watcher{{"globPattern", "**/*.tenet"}};
+  Json registration{{"id", "tenet-files"},
+                    {"method", "workspace/didChangeWatchedFiles"},
+                    {"registerOptions", {{"watchers", Json::array({watcher})}}}};
+  send_(Json{{"jsonrpc", "2.0"},
+             {"id", nextRequestId_++},
+             {"method", "client/registerCapability"},
+             {"params", {{"registrations", Json::array({registration})}}}});
 }
 
 Json Server::initialize(const Json& params) {
@@ -467,8 +484,13 @@ Json Server::initialize(const Json& params) {
            !params["workspaceFolders"].empty())
     root = uriToPath(params["workspaceFolders"][0].value("uri", ""));
   if (!root.empty()) root_ = canonical(root);
+  // Whether the client watches files on disk for a server that asks it to.
+  const Json* watch = &params;
+  for (const char* key : {"capabilities", "workspace", "didChangeWatchedFiles", "dynamicRegistration"})
+    watch = watch && watch->is_object() && watch->contains(key) ? &(*watch)[key] : nullptr;
+  canWatchFiles_ = watch && watch->is_boolean() && watch->get<bool>();
   return Json{{"capabilities",
-               {{"textDocumentSync", {{"openClose", true}, {"change", 1}}},
+               {{"textDocumentSync", {{"openClose", true}, {"change", 1}, {"save", true}}},
                 {"hoverProvider", true},
                 {"definitionProvider", true},
                 {"documentSymbolProvider", true},
@@ -481,7 +503,7 @@ Json Server::initialize(const Json& params) {
 // ---------------------------------------------------------------------------
 // Compiling and diagnostics
 
-void Server::recompile() {
+void Server::recompile(bool readDisk) {
   CompileOptions o;
   if (!root_.empty()) o.paths = {root_};
   o.defaultToCurrentFolder = false;
@@ -493,24 +515,69 @@ void Server::recompile() {
     o.overlays[path] = doc.text;
     openUris_[path] = uri;
   }
-  // Files that did not change keep their syntax trees from the last run.
+  // Files that did not change keep their texts and syntax trees from the
+  // last run.
   o.reuse = comp_.get();
+  o.reuseFiles = !readDisk;
   auto next = std::make_unique<Compilation>(std::move(o));
   next->run();
+  std::unique_ptr<Compilation> previous = std::move(comp_);
   comp_ = std::move(next);
-  // The same diagnostics as `tenet lint`.
-  if (comp_->model()) {
-    LintConfigOptions config;
-    if (!comp_->diagnostics().hasErrors()) {
-      LintContext ctx{*comp_->model(), comp_->sources(), options_.asOf ? *options_.asOf : today(),
-                      comp_->diagnostics()};
-      runLintRules(ctx);
-      config.reportSuppressions = true;
-    }
-    applyLintConfig(*comp_->model(), comp_->units(), comp_->sources(), comp_->diagnostics(), config);
-    comp_->diagnostics().sort(comp_->sources());
-  }
+  lint();
   publishDiagnostics();
+  // The previous compilation is freed only now: the editor does not wait for it.
+}
+
+void Server::lint() {
+  Compilation& comp = *comp_;
+  const SourceManager& sm = comp.sources();
+  Date asOf = options_.asOf ? *options_.asOf : today();
+  // What was found in a file holds while the file keeps its syntax tree
+  // (the same id, path and text) and the date is the same.
+  std::vector<std::optional<std::vector<Diagnostic>>> kept(sm.size());
+  if (lintedAsOf_ == asOf)
+    for (FileId id = 0; id < policyFindings_.size() && id < kept.size(); ++id)
+      if (policyFindings_[id] && comp.reused(id)) kept[id] = std::move(policyFindings_[id]);
+  policyFindings_ = std::move(kept);
+  lintedAsOf_ = asOf;
+  if (!comp.model()) return;
+  const Model& model = *comp.model();
+  DiagnosticEngine& diags = comp.diagnostics();
+  LintConfigOptions config;
+  // The rules read a sound model: with errors, only the errors are shown.
+  if (!diags.hasErrors()) {
+    for (const SourceUnit& u : comp.units()) {
+      if (u.file == kNoFile || sm.file(u.file).fromStdlib || policyFindings_[u.file]) continue;
+      DiagnosticEngine found;
+      found.setLimit(SIZE_MAX);
+      LintContext ctx{model, sm, asOf, found};
+      for (const PolicyDecl& p : u.policies)
+        if (const Policy* policy = model.policy(p.name.name); policy && policy->decl == &p)
+          runPolicyLintRules(ctx, *policy);
+      policyFindings_[u.file].emplace(found.all().begin(), found.all().end());
+    }
+    DiagnosticEngine project;
+    project.setLimit(SIZE_MAX);
+    runProjectLintRules(LintContext{model, sm, asOf, project});
+    std::size_t total = diags.all().size() + project.all().size();
+    for (const auto& f : policyFindings_)
+      if (f) total += f->size();
+    if (total < diags.limit()) {
+      // Found in another order than `tenet lint` finds them, and then sorted
+      // the same way.
+      for (const auto& f : policyFindings_)
+        if (f)
+          for (const Diagnostic& d : *f) diags.add(d);
+      for (const Diagnostic& d : project.all()) diags.add(d);
+    } else {
+      // Which findings the limit lets through depends on the order they are
+      // found in: here, the order of `tenet lint`.
+      runLintRules(LintContext{model, sm, asOf, diags});
+    }
+    config.reportSuppressions = true;
+  }
+  applyLintConfig(model, comp.units(), sm, diags, config);
+  diags.sort(sm);
 }
 
 std::string Server::uriOf(FileId file) {

@@ -118,3 +118,74 @@ TEST_CASE("a compilation that reuses an earlier one's syntax trees reports what 
   CHECK(second.model()->policy("p") != nullptr);
   fs::remove_all(dir);
 }
+
+TEST_CASE("a compilation that reuses an earlier one's files reads only the editor's buffers", "[driver]") {
+  fs::path dir = fs::temp_directory_path() / "tenet-reuse-files-test";
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  dir = fs::canonical(dir);
+  std::ofstream(dir / "roles.tenet") << "role ciso \"CISO\" { holder = \"Dana\" }\n";
+  std::ofstream(dir / "binary.tenet", std::ios::binary) << std::string("role x\0y", 8);
+  std::ofstream(dir / "policy.tenet") << "policy p \"P\" { owner = ciso }\n";
+  std::string policy = (dir / "policy.tenet").string();
+  auto options = [&](std::string text) {
+    CompileOptions o;
+    o.paths = {dir.string()};
+    o.overlays[policy] = std::move(text);
+    return o;
+  };
+  auto signature = [](const Compilation& c) {
+    std::vector<std::string> out;
+    for (const auto& d : c.diagnostics().all())
+      out.push_back(std::string(d.name()) + "@" + c.sources().file(d.range.file).path + ":" +
+                    std::to_string(d.range.begin) + " " + d.message);
+    return out;
+  };
+  auto fileId = [](const Compilation& c, const fs::path& p) { return c.sources().find(p.string()).value(); };
+  Compilation expected(options("policy p \"P\" { owner = cto }\n"));
+  expected.run();
+
+  auto first = std::make_unique<Compilation>(options("policy p \"P\" { owner = ciso }\n"));
+  first->run();
+  CHECK(hasCode(*first, "binary-file"));
+  CHECK_FALSE(hasCode(*first, "unknown-role"));
+
+  // Written to disk after the first compilation read the folder.
+  std::ofstream(dir / "roles.tenet") << "role ciso \"CISO\" { holder = \"Dana\" }\n"
+                                        "role cto \"CTO\" { holder = \"Sam\" }\n";
+
+  CompileOptions o = options("policy p \"P\" { owner = cto }\n");
+  o.reuse = first.get();
+  o.reuseFiles = true;
+  auto second = std::make_unique<Compilation>(std::move(o));
+  second->run();
+  first.reset();
+  CHECK(signature(*second) == signature(expected));  // the roles as read before: no cto
+  CHECK(hasCode(*second, "unknown-role"));
+  CHECK(second->reused(fileId(*second, dir / "roles.tenet")));
+  CHECK_FALSE(second->reused(fileId(*second, dir / "policy.tenet")));
+  CHECK(second->sources().file(fileId(*second, dir / "roles.tenet")).text.find("cto") == std::string::npos);
+
+  // Read from disk again: the new role is there.
+  CompileOptions again = options("policy p \"P\" { owner = cto }\n");
+  again.reuse = second.get();
+  auto third = std::make_unique<Compilation>(std::move(again));
+  third->run();
+  second.reset();
+  CHECK_FALSE(hasCode(*third, "unknown-role"));
+  CHECK(hasCode(*third, "binary-file"));
+  CHECK_FALSE(third->reused(fileId(*third, dir / "roles.tenet")));
+
+  // Buffers for other files than before: the folder is read again.
+  std::ofstream(dir / "roles.tenet") << "role ciso \"CISO\" { holder = \"Dana\" }\n";
+  CompileOptions other = options("policy p \"P\" { owner = cto }\n");
+  other.overlays[(dir / "new.tenet").string()] = "role cfo \"CFO\" { holder = \"Helen\" }\n";
+  other.reuse = third.get();
+  other.reuseFiles = true;
+  Compilation fourth(std::move(other));
+  fourth.run();
+  third.reset();
+  CHECK(hasCode(fourth, "unknown-role"));
+  CHECK(fourth.sources().find((dir / "new.tenet").string()).has_value());
+  fs::remove_all(dir);
+}

@@ -25,6 +25,8 @@ namespace tenet {
 /// Phrases are whole words, matched without regard to case, with any
 /// whitespace (line breaks included) between their words.
 void checkProseDrift(const Model& model, const SourceManager& sm, DiagnosticEngine& diags);
+/// The same for the controls of one policy (nothing for a stdlib policy).
+void checkProseDrift(const Policy& policy, const SourceManager& sm, DiagnosticEngine& diags);
 
 enum class WordingKind { WeakModal, Unmeasurable };
 

@@ -47,6 +47,10 @@ struct SourceFile {
 class SourceManager {
  public:
   FileId add(std::string path, std::string text, bool fromStdlib = false);
+  /// Moves file `id` of `from` in as the next file, with its text and line
+  /// table as they are: nothing is read or computed again. `from` keeps an
+  /// empty entry in its place, which must not be read afterwards.
+  FileId take(SourceManager& from, FileId id);
   void setModified(FileId id, std::int64_t modified) { files_[id].modified = modified; }
   const SourceFile& file(FileId id) const { return files_[id]; }
   std::size_t size() const { return files_.size(); }

@@ -82,6 +82,9 @@ class DiagnosticEngine {
   }
 
   Diagnostic& add(DiagCode code, Severity severity, SourceRange range, std::string message);
+  /// Adds a diagnostic made before (kept from another engine), counted like
+  /// one reported here.
+  Diagnostic& add(Diagnostic d);
 
   const std::deque<Diagnostic>& all() const { return diags_; }
   std::size_t errorCount() const { return errors_; }
@@ -90,6 +93,7 @@ class DiagnosticEngine {
   /// How many diagnostics were dropped after the limit was reached.
   std::size_t dropped() const { return dropped_; }
   void setLimit(std::size_t limit) { limit_ = limit; }
+  std::size_t limit() const { return limit_; }
   /// Counts diagnostics another engine dropped past its limit, of which
   /// `errors` errors and `warnings` warnings, as if they had been reported here.
   void countDropped(std::size_t n, std::size_t errors, std::size_t warnings) {

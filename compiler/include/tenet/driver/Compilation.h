@@ -41,11 +41,19 @@ struct CompileOptions {
   /// at most every tenth of a second, and once at the end.
   std::function<void(std::size_t, std::size_t)> progress;
   /// A previous compilation of the same project (the language server's,
-  /// before an edit): each file whose path, place and text are unchanged
-  /// takes its syntax tree and syntax diagnostics from there instead of
-  /// being parsed again. The previous compilation gives them up: it must
-  /// not be used afterwards.
+  /// before an edit): a file unchanged on disk since it was read there
+  /// takes its text from there instead of being read again, and each file
+  /// whose path, place and text are unchanged its syntax tree and syntax
+  /// diagnostics instead of being parsed again. The previous compilation
+  /// gives them up: it must not be used afterwards.
   class Compilation* reuse = nullptr;
+  /// With `reuse`: look at no file or folder. The files are those `reuse`
+  /// read, in the same order, their texts moved over as they were read,
+  /// except the buffers of `overlays`, whose texts are taken as they are
+  /// now: the language server's compilation after an edit, when nothing on
+  /// disk is known to have changed. Everything is read again instead when
+  /// `reuse` read other paths or had buffers for other files.
+  bool reuseFiles = false;
 };
 
 /// How deep below a folder given on the command line .tenet files are looked for.
@@ -89,6 +97,9 @@ class Compilation {
 
   /// True when an input could not be read at all (exit code 2).
   bool inputFailed() const { return inputFailed_; }
+  /// True when file `id` kept the syntax tree of the compilation given as
+  /// `reuse`: it has the same id, path and text as there.
+  bool reused(FileId id) const { return id < reused_.size() && reused_[id]; }
 
  private:
   void loadStdlib();
@@ -97,6 +108,9 @@ class Compilation {
   void walk(const std::string& dir, const std::string& display, unsigned depth);
   void loadFile(const std::string& path, const std::string& display, bool fromStdlib);
   void loadText(std::string display, std::string text, bool fromStdlib);
+  bool canTakeOverFiles() const;
+  void takeOverFiles();
+  void takeOver(FileId previous);
 
   CompileOptions options_;
   SourceManager sm_;
@@ -116,6 +130,13 @@ class Compilation {
   /// The diagnostics parsing reported, per entry of files_, kept for reuse.
   std::vector<std::vector<Diagnostic>> parseDiags_;
   std::map<std::string, FileId> byPath_;  ///< built when a later compilation reuses this one
+  std::map<FileId, std::string> overlayOf_;  ///< the files read from a buffer: the buffer's path
+  /// What reading reported, by file, for a later compilation that takes the
+  /// files over; and whether reading reported more than the engine kept.
+  std::multimap<FileId, Diagnostic> readProblems_;
+  bool readDropped_ = false;
+  std::vector<FileId> takenFrom_;  ///< by file: the file of `reuse` whose text it took over, or kNoFile
+  std::vector<bool> reused_;       ///< by file: whether its syntax tree came from `reuse`
 };
 
 

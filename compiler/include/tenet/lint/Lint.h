@@ -5,6 +5,7 @@
 /// on the command line, and inline suppressions.
 #pragma once
 
+#include <cstddef>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -27,8 +28,23 @@ struct LintContext {
   DiagnosticEngine& diags;
 };
 
-/// Reports the rule's findings through `ctx.diags`.
-using LintCheck = void (*)(const LintContext& ctx);
+/// How a rule finds what it reports (through `ctx.diags`): by reading the
+/// whole project, or one policy at a time.
+struct LintCheck {
+  using Project = void (*)(const LintContext& ctx);
+  /// Reads what is written in one policy of the project and nothing else:
+  /// not another file, nor what the policy's names refer to. It reports in
+  /// the policy's file only, and finds the same as long as that file and
+  /// the date do not change.
+  using OnePolicy = void (*)(const LintContext& ctx, const Policy& policy);
+
+  Project project = nullptr;
+  OnePolicy policy = nullptr;
+
+  LintCheck(std::nullptr_t = nullptr) {}
+  LintCheck(Project check) : project(check) {}
+  LintCheck(OnePolicy check) : policy(check) {}
+};
 
 struct LintRule {
   DiagCode code;          ///< its id is the code's name, its default severity the code's
@@ -48,6 +64,17 @@ const LintRule* findLintRule(std::string_view id);
 
 /// Runs every rule that has a check of its own. Stdlib files are not linted.
 void runLintRules(const LintContext& ctx);
+
+/// What runLintRules finds in one policy of the project: the checks that
+/// read one policy at a time, and the prose analysis of its statements
+/// (vague-cadence, prose-cadence-mismatch). Nothing for a stdlib policy.
+/// It depends on the policy's file and the date alone, so a caller may keep
+/// it for as long as both stay the same.
+void runPolicyLintRules(const LintContext& ctx, const Policy& policy);
+
+/// The rest of what runLintRules finds: the checks that read the project as
+/// a whole (roles, facts, exceptions, and what the policies' names refer to).
+void runProjectLintRules(const LintContext& ctx);
 
 enum class LintLevel { Error, Warning, Off };
 std::optional<LintLevel> parseLintLevel(std::string_view text);

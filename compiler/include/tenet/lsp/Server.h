@@ -12,6 +12,7 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -60,8 +61,16 @@ class Server {
   void replyError(const Json& id, int code, const std::string& message);
   void log(const std::string& message);
 
-  void recompile();
+  /// Compiles the project again, with the open buffers in place of their
+  /// files, and publishes its diagnostics. After an edit of a buffer
+  /// (`readDisk` false) the files read last time stand for the disk, which
+  /// is read again only when the editor says something may have changed
+  /// there (open, save, close, watched files).
+  void recompile(bool readDisk);
+  /// Adds what `tenet lint` adds to the compilation's diagnostics.
+  void lint();
   void publishDiagnostics();
+  void watchFiles();
 
   Json initialize(const Json& params);
   std::optional<Occurrence> occurrenceAt(const Json& params) const;
@@ -87,6 +96,14 @@ class Server {
   std::unique_ptr<Compilation> comp_;
   std::set<std::string> published_;       ///< URIs that have diagnostics on the client
   std::map<std::string, std::string> openUris_;  ///< canonical path of each open document -> its URI
+  bool canWatchFiles_ = false;  ///< the client watches files for servers that register for it
+  int nextRequestId_ = 1;       ///< of the requests the server sends
+  /// What the lint rules that read one policy at a time found, by file of
+  /// comp_ (by id), as of `lintedAsOf_`: kept for as long as the file keeps
+  /// its syntax tree from one compilation to the next. Empty for the files
+  /// not linted since they last changed.
+  std::vector<std::optional<std::vector<Diagnostic>>> policyFindings_;
+  std::optional<Date> lintedAsOf_;
 };
 
 /// Reads one message framed as LSP frames it: headers (`Content-Length: N`),
