@@ -228,6 +228,41 @@ def project_input(cache, size_mb):
             "files": files, "bytes": size, "policies": policies, "controls": controls, "size_mb": size_mb}
 
 
+def mistakes_input(cache, proj, every=20):
+    """A .tenet file of names that do not resolve, for the project `proj`: for every `every`-th policy, an
+    exception that waives one of its controls under a misspelt policy name, and a control of a new policy
+    that satisfies a misspelt requirement and is owned by a misspelt role. Checked together with the
+    project, every one is an error whose "did you mean" is searched among all the project's names of that
+    kind (policies, requirements, roles). Returns a dict."""
+    out = os.path.join(cache, f"project-{proj['size_mb']:g}mb", f"mistakes-{every}.tenet")
+    policies = []
+    for root, _, names in sorted(os.walk(os.path.join(proj["dir"], "policies"))):
+        for n in sorted(names):
+            text = open(os.path.join(root, n), encoding="utf-8").read()
+            m = re.search(r"^policy (\w+)", text, re.M)
+            c = re.search(r"^  control (\w+)", text, re.M)
+            if m and c:
+                policies.append((m.group(1), c.group(1)))
+    lines = ["// Names that do not resolve, for bench/run.py's scaling table: each is one error.", ""]
+    count = 0
+    for k, (policy, control) in enumerate(policies[::every]):
+        wrong = policy[:3] + "x" + policy[3:]  # one letter too many: a slip of the keyboard
+        lines += [f'exception waiver_{k:05d} "A waiver of a misspelt policy" {{',
+                  f"  waives   = {wrong}.{control}", "  approver = ciso", "  granted  = 2026-09-01",
+                  "  expires  = 2027-03-31", '  reason   = "Waived while the replacement is rolled out."', "}", ""]
+        lines += [f'policy mistaken_{k:05d} "A policy with mistakes" {{', "  owner     = cisoo", "  approver  = ceo",
+                  '  version   = "1.0"', "  effective = 2026-01-15", "  review    = every 12 months", "",
+                  '  control wrong_requirement "Satisfies a misspelt requirement" {',
+                  '    statement "Access rights must be reviewed every quarter."',
+                  "    satisfies iso27001.A.5.155", '    evidence "Review records"', "  }", "}", ""]
+        count += 3
+    data = "\n".join(lines)
+    if not os.path.exists(out) or open(out, encoding="utf-8").read() != data:
+        with open(out, "w", encoding="utf-8") as f:
+            f.write(data)
+    return {"file": out, "errors": count}
+
+
 def facts_input(cache, users):
     folder = os.path.join(cache, f"facts-users-{users}")
 
@@ -247,6 +282,23 @@ def tenet_check(tenet, proj):
     def check(out, err):  # the exit code 0 already says: no errors
         expect(out.strip() != "", "tenet check printed nothing")
     return Program(f"tenet check {proj['size_mb']:g} MB", [tenet, "check", "--color", "never", proj["dir"]],
+                   check=check)
+
+
+def tenet_check_mistakes(tenet, proj, mistakes):
+    def check(out, err):
+        m = re.search(r"(\d+) errors?", out)
+        expect(m and int(m.group(1)) == mistakes["errors"],
+               f"tenet check found {m.group(1) if m else 'no'} errors; {mistakes['errors']} were written")
+        expect("did you mean" in out, "tenet check suggested no names")
+    return Program(f"tenet check {proj['size_mb']:g} MB with mistakes",
+                   [tenet, "check", "--color", "never", proj["dir"], mistakes["file"]], ok=(1,), check=check)
+
+
+def tenet_coverage(tenet, proj):
+    def check(out, err):
+        expect("iso27001" in out and "soc2" in out, f"tenet coverage printed no coverage:\n{out[:500]}")
+    return Program(f"tenet coverage {proj['size_mb']:g} MB", [tenet, "coverage", "--color", "never", proj["dir"]],
                    check=check)
 
 
@@ -554,6 +606,28 @@ def render(results, info, runs, command):
     out.append("")
     out.append(growth_note(results["sources"], lambda s: s["bytes"], "MB of sources"))
     out.append("")
+    out.append("### Scaling: coverage and names that do not resolve")
+    out.append("")
+    out.append("`tenet coverage` on the same projects (every control's requirements, reached directly and "
+               "through the crosswalks the stdlib derives between the four frameworks), and `tenet check` on each "
+               "project together with a file of mistakes that grows with it: for every 20th policy, an exception "
+               "waiving a misspelt policy, a misspelt requirement and a misspelt role, each an error whose "
+               "\"did you mean\" is searched among all the names of its kind.")
+    out.append("")
+    out.append("| sources | tenet coverage | time / MB | peak memory | errors | tenet check with the mistakes "
+               "| time / MB | peak memory |")
+    out.append("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+    for a in results["analysis"]:
+        size = a["bytes"] / 1e6
+        out.append(f"| {size:.1f} MB | {secs(a['coverage'].median)} | {a['coverage'].median / size:.3f} s "
+                   f"| {mb(a['coverage'].peak)} | {count(a['errors'])} | {secs(a['mistakes'].median)} "
+                   f"| {a['mistakes'].median / size:.3f} s | {mb(a['mistakes'].peak)} |")
+    out.append("")
+    out.append(growth_note(results["analysis"], lambda s: s["bytes"], "MB of sources", key="coverage"))
+    out.append("")
+    out.append(growth_note(results["analysis"], lambda s: s["bytes"], "MB of sources", key="mistakes",
+                           name="check` with the mistakes"))
+    out.append("")
     out.append("### Scaling: facts")
     out.append("")
     out.append("`tenet drift` on `bench/facts/generate.py`'s project (four controls, five passes over the users) "
@@ -574,14 +648,14 @@ def render(results, info, runs, command):
     return "\n".join(out) + "\n"
 
 
-def growth_note(rows, size_of, unit, key="check"):
+def growth_note(rows, size_of, unit, key="check", name=None):
     if len(rows) < 2:
         return "(one size only: no growth to show)"
     a, b = rows[0], rows[-1]
     sa, sb = size_of(a) / 1e6, size_of(b) / 1e6
     ta, tb = a[key].median / sa, b[key].median / sb
     ma, mb_ = a[key].peak / size_of(a), b[key].peak / size_of(b)
-    return (f"From {sa:.1f} to {sb:.1f} {unit} ({sb / sa:.0f} times as much), `tenet {key}` took "
+    return (f"From {sa:.1f} to {sb:.1f} {unit} ({sb / sa:.0f} times as much), `tenet {name or key}` took "
             f"{b[key].median / a[key].median:.1f} times as long (time per MB {ta:.4f} s, then {tb:.4f} s) and "
             f"{b[key].peak / a[key].peak:.1f} times the memory (memory per MB {ma:.1f} MB, then {mb_:.1f} MB); "
             "for growth in proportion to the input, both per-MB columns stay flat.")
@@ -682,7 +756,7 @@ def run(args):
     os.makedirs(cache, exist_ok=True)
     scratch = tempfile.mkdtemp(prefix="tenet-bench-run-")
     try:
-        results = {"rows": [], "sources": [], "facts": []}
+        results = {"rows": [], "sources": [], "analysis": [], "facts": []}
         info = {"date": datetime.date.today().isoformat(), "machine": machine(), "tenet": os.path.relpath(tenet, REPO)
                 if tenet.startswith(REPO) else tenet, "tenet_version": tool_version([tenet, "--version"]),
                 "revision": git_revision(), "tools": {}, "smoke": smoke}
@@ -710,6 +784,11 @@ def run(args):
             check, base = tenet_check(tenet, p), baseline_parse(baseline, p)
             measure([check, base], runs, warmup, scratch)
             results["sources"].append(dict(p, check=check, base=base))
+            # Crosswalk derivation and coverage, and names that do not resolve, at the same sizes.
+            mistakes = mistakes_input(cache, p)
+            coverage, wrong = tenet_coverage(tenet, p), tenet_check_mistakes(tenet, p, mistakes)
+            measure([coverage, wrong], runs, warmup, scratch)
+            results["analysis"].append(dict(p, coverage=coverage, mistakes=wrong, errors=mistakes["errors"]))
             if s == main_size:
                 main_check, main_base = check, base
         label = f"{proj['bytes'] / 1e6:.1f} MB project, {count(proj['files'])} files"
