@@ -48,20 +48,35 @@ void DiagnosticEngine::sort(const SourceManager& sm) {
 }
 
 namespace {
-std::size_t editDistance(std::string_view a, std::string_view b) {
-  std::vector<std::size_t> prev(b.size() + 1), cur(b.size() + 1);
-  for (std::size_t j = 0; j <= b.size(); ++j) prev[j] = j;
-  for (std::size_t i = 1; i <= a.size(); ++i) {
+
+char lower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
+
+/// The edit distance between `a` and `b`, ignoring case, when it is at most
+/// `limit`; otherwise some number above `limit`. Names whose lengths differ
+/// by more than `limit` are not compared at all, and a comparison stops as
+/// soon as every way on is longer than `limit`, so that looking a name up
+/// among thousands costs little more than reading them.
+std::size_t editDistance(std::string_view a, std::string_view b, std::size_t limit) {
+  std::size_t la = a.size(), lb = b.size();
+  if ((la > lb ? la - lb : lb - la) > limit) return limit + 1;
+  thread_local std::vector<std::size_t> prev, cur;
+  prev.resize(lb + 1);
+  cur.resize(lb + 1);
+  for (std::size_t j = 0; j <= lb; ++j) prev[j] = j;
+  for (std::size_t i = 1; i <= la; ++i) {
     cur[0] = i;
-    for (std::size_t j = 1; j <= b.size(); ++j) {
-      auto ca = std::tolower(static_cast<unsigned char>(a[i - 1]));
-      auto cb = std::tolower(static_cast<unsigned char>(b[j - 1]));
-      cur[j] = std::min({prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ca == cb ? 0 : 1)});
+    std::size_t rowMin = cur[0];
+    char ca = lower(a[i - 1]);
+    for (std::size_t j = 1; j <= lb; ++j) {
+      cur[j] = std::min({prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ca == lower(b[j - 1]) ? 0 : 1)});
+      rowMin = std::min(rowMin, cur[j]);
     }
+    if (rowMin > limit) return limit + 1;
     std::swap(prev, cur);
   }
-  return prev[b.size()];
+  return prev[lb];
 }
+
 }  // namespace
 
 // Among equally distant names, prefer the one that agrees longer from the
@@ -78,9 +93,13 @@ std::pair<std::size_t, int> tieBreak(std::string_view wanted, std::string_view c
 std::string closestName(std::string_view wanted, const std::vector<std::string>& candidates) {
   std::string best;
   std::size_t bestDist = SIZE_MAX;
+  // Close enough to be a slip of the keyboard: about a third of the name.
+  std::size_t allowed = std::max<std::size_t>(1, (wanted.size() + 2) / 3);
   for (const auto& c : candidates) {
     if (c == wanted) continue;
-    std::size_t d = editDistance(wanted, c);
+    // Only a name at least as close as the best so far, and close enough, can win.
+    std::size_t d = editDistance(wanted, c, std::min(bestDist, allowed));
+    if (d > allowed) continue;
     if (d < bestDist ||
         (d == bestDist && std::make_tuple(tieBreak(wanted, c), std::string_view(c)) <
                               std::make_tuple(tieBreak(wanted, best), std::string_view(best)))) {
@@ -88,8 +107,6 @@ std::string closestName(std::string_view wanted, const std::vector<std::string>&
       best = c;
     }
   }
-  // Close enough to be a slip of the keyboard: about a third of the name.
-  std::size_t allowed = std::max<std::size_t>(1, (wanted.size() + 2) / 3);
   return bestDist <= allowed ? best : std::string();
 }
 

@@ -422,10 +422,8 @@ class Analyzer {
   const RoleDecl* resolveRole(const Ident& name) {
     auto it = m_.roles.find(name.name);
     if (it != m_.roles.end()) return it->second;
-    std::vector<std::string> names;
-    for (const auto& [n, _] : m_.roles) names.push_back(n);
     auto& d = diags_.report(DiagCode::UnknownRole, name.range, name.name);
-    didYouMean(d, name, names);
+    didYouMean(d, name, namesOf(roleNames_, m_.roles));
     return nullptr;
   }
 
@@ -502,7 +500,26 @@ class Analyzer {
     return true;
   }
 
-  static void didYouMean(Diagnostic& d, const Ident& name, const std::vector<std::string>& names) {
+  /// Looking a name up among N names costs about N; a compilation spends
+  /// at most this much on "did you mean", so that thousands of unknown
+  /// names among thousands of declared ones do not make a check quadratic.
+  /// Past it, unknown names are reported without a suggestion.
+  static constexpr std::size_t kSuggestionBudget = 2'000'000;
+  std::size_t suggestionBudget_ = kSuggestionBudget;
+  std::vector<std::string> roleNames_, policyNames_;  ///< built at the first unknown name of each kind
+
+  const std::vector<std::string>& namesOf(std::vector<std::string>& cache, const auto& declared) {
+    if (cache.empty())
+      for (const auto& [n, _] : declared) cache.push_back(n);
+    return cache;
+  }
+
+  void didYouMean(Diagnostic& d, const Ident& name, const std::vector<std::string>& names) {
+    if (names.size() > suggestionBudget_) {
+      suggestionBudget_ = 0;
+      return;
+    }
+    suggestionBudget_ -= names.size();
     std::string best = closestName(name.name, names);
     if (!best.empty()) {
       d.withHelp("did you mean '" + best + "'?");
@@ -719,10 +736,8 @@ class Analyzer {
     const Ident& policyName = v.children[0]->name;
     const Policy* pol = m_.policy(policyName.name);
     if (!pol) {
-      std::vector<std::string> names;
-      for (const auto& [n, _] : m_.policies) names.push_back(n);
       auto& d = diags_.report(DiagCode::UnknownPolicy, policyName.range, policyName.name);
-      didYouMean(d, policyName, names);
+      didYouMean(d, policyName, namesOf(policyNames_, m_.policies));
       return;
     }
     for (const auto& c : pol->controls) {
