@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cctype>
 #include <memory>
+#include <mutex>
 #include <vector>
 
 namespace tenet {
@@ -74,8 +75,13 @@ void imageToText(cmark_node* image) {
 
 }  // namespace
 
+void ensureMarkdownReady() {
+  static std::once_flag once;
+  std::call_once(once, [] { cmark_gfm_core_extensions_ensure_registered(); });
+}
+
 std::string markdownToHtml(std::string_view markdown, const MarkdownOptions& options) {
-  cmark_gfm_core_extensions_ensure_registered();
+  ensureMarkdownReady();
   // CMARK_OPT_DEFAULT is safe mode: raw HTML is left out, not passed through.
   const int opts = CMARK_OPT_DEFAULT | CMARK_OPT_VALIDATE_UTF8;
   std::unique_ptr<cmark_parser, ParserDeleter> parser(cmark_parser_new(opts));

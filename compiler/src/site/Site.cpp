@@ -7,10 +7,16 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <atomic>
+#include <exception>
 #include <filesystem>
+#include <functional>
 #include <map>
+#include <mutex>
 #include <set>
 #include <sstream>
+#include <thread>
+#include <unordered_set>
 
 #include "tenet/analysis/Coverage.h"
 #include "tenet/base/Embedded.h"
@@ -135,17 +141,45 @@ class SiteBuilder {
   }
 
   std::vector<SiteFile> build() {
-    std::vector<SiteFile> files;
-    files.push_back({"index.html", indexPage()});
-    for (const auto& [name, policy] : m_.policies) files.push_back({policyFile(*policy), policyPage(*policy)});
-    files.push_back({"all-policies.html", allPoliciesPage()});
-    files.push_back({"frameworks.html", frameworksPage()});
-    for (const Framework* fw : frameworks_) files.push_back({frameworkFile(*fw), frameworkPage(*fw)});
-    files.push_back({"crosswalks.html", crosswalksPage()});
-    for (const auto& [a, b] : crosswalkPairs()) files.push_back({crosswalkFile(*a, *b), crosswalkPage(*a, *b)});
-    files.push_back({"soa.html", soaPage()});
-    files.push_back({"coverage.html", coveragePage()});
-    files.push_back({"drift.html", driftPage()});
+    // Each page is rendered from the model alone, so pages are rendered on
+    // every core and collected in this order.
+    std::vector<std::pair<std::string, std::function<std::string()>>> pages;
+    pages.emplace_back("index.html", [this] { return indexPage(); });
+    for (const auto& [name, policy] : m_.policies)
+      pages.emplace_back(policyFile(*policy), [this, p = policy.get()] { return policyPage(*p); });
+    pages.emplace_back("all-policies.html", [this] { return allPoliciesPage(); });
+    pages.emplace_back("frameworks.html", [this] { return frameworksPage(); });
+    for (const Framework* fw : frameworks_)
+      pages.emplace_back(frameworkFile(*fw), [this, fw] { return frameworkPage(*fw); });
+    pages.emplace_back("crosswalks.html", [this] { return crosswalksPage(); });
+    for (const auto& [a, b] : crosswalkPairs())
+      pages.emplace_back(crosswalkFile(*a, *b), [this, a = a, b = b] { return crosswalkPage(*a, *b); });
+    pages.emplace_back("soa.html", [this] { return soaPage(); });
+    pages.emplace_back("coverage.html", [this] { return coveragePage(); });
+    pages.emplace_back("drift.html", [this] { return driftPage(); });
+
+    std::vector<SiteFile> files(pages.size());
+    std::atomic<std::size_t> next{0};
+    std::mutex failedLock;
+    std::exception_ptr failed;  // the first page that could not be rendered, raised again below
+    auto work = [&] {
+      for (std::size_t i; (i = next++) < pages.size();) {
+        try {
+          files[i] = {pages[i].first, pages[i].second()};
+        } catch (...) {
+          std::lock_guard<std::mutex> hold(failedLock);
+          if (!failed) failed = std::current_exception();
+          next = pages.size();
+        }
+      }
+    };
+    ensureMarkdownReady();  // registers cmark-gfm's extensions once, before any thread uses them
+    std::size_t workers = std::min<std::size_t>(std::max(1u, std::thread::hardware_concurrency()), pages.size());
+    std::vector<std::thread> threads;
+    for (std::size_t t = 1; t < workers; ++t) threads.emplace_back(work);
+    work();
+    for (auto& t : threads) t.join();
+    if (failed) std::rethrow_exception(failed);
     for (const EmbeddedFile& asset : embeddedSiteAssets()) files.push_back({asset.name, std::string(asset.data, asset.size)});
     return files;
   }
@@ -585,20 +619,37 @@ class SiteBuilder {
   /// controls in `skip` (those already listed as direct) are left out.
   std::string linkList(const std::vector<CoverageLink>& links, bool via,
                        const std::vector<CoverageLink>* skip = nullptr) const {
-    std::string out;
-    std::set<std::string> seen;
-    std::set<const Control*> direct;
+    // A requirement of a large project is reached by thousands of links:
+    // repeats are found by what an item shows (the control, and with `via`
+    // the relation), not by comparing the items' HTML.
+    struct Shown {
+      const Control* control;
+      const Requirement* via;
+      RelationKind kind;
+      bool derived;
+      bool operator==(const Shown&) const = default;
+    };
+    struct Hash {
+      std::size_t operator()(const Shown& s) const {
+        return std::hash<const void*>()(s.control) * 31 + std::hash<const void*>()(s.via) * 7 +
+               static_cast<std::size_t>(s.kind) * 2 + (s.derived ? 1 : 0);
+      }
+    };
+    std::unordered_set<const Control*> direct;
     if (skip)
       for (const auto& l : *skip) direct.insert(l.control);
+    std::unordered_set<Shown, Hash> seen;
+    std::string out;
     for (const auto& l : links) {
       if (direct.count(l.control)) continue;
-      std::string item = "<a href=\"" + controlLink(*l.control) + "\">" + breakable(controlId(*l.control)) + "</a>";
-      if (auto it = controlDrift_.find(l.control); it != controlDrift_.end()) item += " " + badge(it->second->result.outcome);
+      Shown key = via ? Shown{l.control, l.via, l.kind, l.derived} : Shown{l.control, nullptr, RelationKind::Equal, false};
+      if (!seen.insert(key).second) continue;
+      out += "<li><a href=\"" + controlLink(*l.control) + "\">" + breakable(controlId(*l.control)) + "</a>";
+      if (auto it = controlDrift_.find(l.control); it != controlDrift_.end()) out += " " + badge(it->second->result.outcome);
       if (via)
-        item += " <span class=\"via\">(" + std::string(relationName(l.kind)) + " via " + esc(l.via->framework->name) +
-                " " + esc(l.via->id) + (l.derived ? ", derived" : "") + ")</span>";
-      if (!seen.insert(item).second) continue;
-      out += "<li>" + item + "</li>";
+        out += " <span class=\"via\">(" + std::string(relationName(l.kind)) + " via " + esc(l.via->framework->name) +
+               " " + esc(l.via->id) + (l.derived ? ", derived" : "") + ")</span>";
+      out += "</li>";
     }
     return out.empty() ? std::string() : "<ul class=\"links\">" + out + "</ul>";
   }

@@ -21,6 +21,10 @@ struct MarkdownOptions {
 /// description, so the page makes no outside request.
 std::string markdownToHtml(std::string_view markdown, const MarkdownOptions& options = {});
 
+/// Prepares the Markdown renderer (cmark-gfm's extensions, registered once
+/// per process). Call it before rendering on several threads at once.
+void ensureMarkdownReady();
+
 /// Escapes text so that Markdown shows it literally: `*`, `_`, `<` and
 /// every other ASCII punctuation character are preceded by a backslash.
 std::string markdownEscape(std::string_view text);
