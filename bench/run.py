@@ -626,7 +626,7 @@ def render(results, info, runs, command):
     out.append(growth_note(results["analysis"], lambda s: s["bytes"], "MB of sources", key="coverage"))
     out.append("")
     out.append(growth_note(results["analysis"], lambda s: s["bytes"], "MB of sources", key="mistakes",
-                           name="check` with the mistakes"))
+                           name="`tenet check` with the mistakes"))
     out.append("")
     out.append("### Scaling: facts")
     out.append("")
@@ -655,7 +655,7 @@ def growth_note(rows, size_of, unit, key="check", name=None):
     sa, sb = size_of(a) / 1e6, size_of(b) / 1e6
     ta, tb = a[key].median / sa, b[key].median / sb
     ma, mb_ = a[key].peak / size_of(a), b[key].peak / size_of(b)
-    return (f"From {sa:.1f} to {sb:.1f} {unit} ({sb / sa:.0f} times as much), `tenet {name or key}` took "
+    return (f"From {sa:.1f} to {sb:.1f} {unit} ({sb / sa:.0f} times as much), {name or f'`tenet {key}`'} took "
             f"{b[key].median / a[key].median:.1f} times as long (time per MB {ta:.4f} s, then {tb:.4f} s) and "
             f"{b[key].peak / a[key].peak:.1f} times the memory (memory per MB {ma:.1f} MB, then {mb_:.1f} MB); "
             "for growth in proportion to the input, both per-MB columns stay flat.")
