@@ -5,6 +5,8 @@
 #include <fmt/format.h>
 #include <map>
 #include <set>
+#include <tuple>
+#include <unordered_set>
 
 namespace tenet {
 
@@ -38,15 +40,26 @@ namespace {
 std::string controlName(const Control& c) { return c.policy->decl->name.name + "." + c.decl->name.name; }
 
 std::string joinControls(const std::vector<CoverageLink>& links, bool withVia) {
-  std::set<std::string> seen;
+  // Repeats are found by what a link shows (the control, and with `withVia`
+  // the relation), not by comparing the text: a requirement of a large
+  // project is reached by thousands of links.
+  using Shown = std::tuple<const Control*, const Requirement*, RelationKind, bool>;
+  struct Hash {
+    std::size_t operator()(const Shown& s) const {
+      return std::hash<const void*>()(std::get<0>(s)) * 31 + std::hash<const void*>()(std::get<1>(s)) * 7 +
+             static_cast<std::size_t>(std::get<2>(s)) * 2 + (std::get<3>(s) ? 1 : 0);
+    }
+  };
+  std::unordered_set<Shown, Hash> seen;
   std::string out;
   for (const auto& l : links) {
-    std::string s = controlName(*l.control);
+    Shown key = withVia ? Shown{l.control, l.via, l.kind, l.derived} : Shown{l.control, nullptr, RelationKind::Equal, false};
+    if (!seen.insert(key).second) continue;
+    if (!out.empty()) out += "; ";
+    out += controlName(*l.control);
     if (withVia)
-      s += " (" + std::string(relationName(l.kind)) + " via " + l.via->framework->name + "." + l.via->id +
-           (l.derived ? ", derived" : "") + ")";
-    if (!seen.insert(s).second) continue;
-    out += (out.empty() ? "" : "; ") + s;
+      out += " (" + std::string(relationName(l.kind)) + " via " + l.via->framework->name + "." + l.via->id +
+             (l.derived ? ", derived" : "") + ")";
   }
   return out;
 }
