@@ -643,6 +643,31 @@ class NestingTests(TenetTest):
             self.write("ok.tenet", in_expect("true" + " and true" * 900))
             self.assert_clean(self.check_json("ok.tenet", exit=0))
 
+    def test_deepest_accepted_input_needs_no_large_stack(self):
+        # The deepest expressions the limits accept, run through every
+        # command with the shell's stack limit set to 256 KiB: Tenet's own
+        # threads carry the stack the limits call for, so no input and no
+        # `ulimit -s` can make it run out.
+        def small_stack():
+            import resource
+            resource.setrlimit(resource.RLIMIT_STACK, (256 << 10, resource.RLIM_INFINITY))
+        cases = {
+            "brackets": "(" * 126 + "true" + ")" * 126,  # with the policy and control braces: 128
+            "prefix": "not (" * 63 + "true" + ")" * 63,
+            "minus": "1 == " + "-" * 126 + "1",
+            "chain": "true" + " and true" * 999,
+            "both": "(" * 120 + "true" + " and true" * 990 + ")" * 120,
+        }
+        for name, expr in cases.items():
+            with self.subTest(name):
+                fname = f"{name}.tenet"
+                self.write(fname, in_expect(expr))
+                self.assert_clean(self.check_json(fname, exit=0, preexec_fn=small_stack))
+                for args in (["fmt", "--check"], ["lint"], ["drift"], ["build", "-o", f"site-{name}"]):
+                    p = self.run_tenet(args + [fname], preexec_fn=small_stack)
+                    self.assert_no_crash_output(p)
+                    self.assertIn(p.returncode, (0, 1), f"tenet {' '.join(args)}: {p.stderr[-1000:]!r}")
+
 
 # --------------------------------------------------------------------------
 # Sizes and numbers of files

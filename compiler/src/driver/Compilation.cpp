@@ -14,6 +14,7 @@
 #include <mutex>
 #include <thread>
 
+#include "tenet/base/Thread.h"
 #include "tenet/sema/Sema.h"
 #include "tenet/syntax/Parser.h"
 
@@ -416,7 +417,7 @@ void Compilation::parseAll() {
     }
   } else {
     std::atomic<std::size_t> next{0};
-    std::vector<std::thread> threads;
+    std::vector<StackThread> threads;
     // Files are independent until analysis. ANTLR's runtime locks its shared
     // prediction cache for parsers running at the same time.
     for (std::size_t w = 0; w < workers; ++w)

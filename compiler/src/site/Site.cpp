@@ -20,6 +20,7 @@
 
 #include "tenet/analysis/Coverage.h"
 #include "tenet/base/Embedded.h"
+#include "tenet/base/Thread.h"
 #include "tenet/emit/DriftReport.h"
 #include "tenet/emit/Table.h"
 #include "tenet/facts/FactStore.h"
@@ -175,7 +176,7 @@ class SiteBuilder {
     };
     ensureMarkdownReady();  // registers cmark-gfm's extensions once, before any thread uses them
     std::size_t workers = std::min<std::size_t>(std::max(1u, std::thread::hardware_concurrency()), pages.size());
-    std::vector<std::thread> threads;
+    std::vector<StackThread> threads;
     for (std::size_t t = 1; t < workers; ++t) threads.emplace_back(work);
     work();
     for (auto& t : threads) t.join();

@@ -24,6 +24,7 @@
 #include "tenet/emit/DriftReport.h"
 #include "tenet/facts/FactStore.h"
 #include "tenet/base/Files.h"
+#include "tenet/base/Thread.h"
 #include "tenet/lint/Lint.h"
 #include "tenet/lsp/Server.h"
 #include "tenet/site/History.h"
@@ -617,7 +618,9 @@ int runBuild(const BuildArgs& args) {
 
 }  // namespace
 
-int main(int argc, char** argv) {
+namespace {
+
+int run(int argc, char** argv) {
   CLI::App app{
       "Tenet checks a policy repository written in the Tenet language: policies, controls,\n"
       "the framework requirements they satisfy (ISO/IEC 27001:2022, SOC 2, NIST CSF), and the\n"
@@ -867,5 +870,15 @@ int main(int argc, char** argv) {
   };
   int code = dispatch();
   gClock.print();
+  return code;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  // Every command runs on a thread whose stack fits the deepest input the
+  // limits allow, whatever `ulimit -s` says.
+  int code = 0;
+  tenet::runOnStackThread([&] { code = run(argc, argv); });
   return code;
 }
