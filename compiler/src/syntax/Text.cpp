@@ -8,6 +8,17 @@ namespace tenet {
 
 namespace {
 
+/// `text` as quoted in a message: at most 60 characters, cut at a character
+/// boundary and marked with "...", so that a runaway brace does not quote
+/// the rest of the file.
+std::string quoteShort(std::string_view text) {
+  constexpr std::size_t kMax = 60;
+  if (text.size() <= kMax) return std::string(text);
+  std::size_t cut = kMax - 3;
+  while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) --cut;
+  return std::string(text.substr(0, cut)) + "...";
+}
+
 struct Cooked {
   std::string text;
   std::vector<std::uint32_t> offsets;  // source offset of each byte of `text`
@@ -176,7 +187,7 @@ Text parseText(std::string_view raw, bool isProse, FileId file, std::uint32_t co
     }
     SourceRange whole_{file, src(i), src(close) + 1};
     if (!ok) {
-      diags.report(DiagCode::InvalidInterpolation, whole_, std::string(inner));
+      diags.report(DiagCode::InvalidInterpolation, whole_, quoteShort(inner));
       if (run.empty()) runStart = i;
       run.append(s, i, close + 1 - i);
     } else {
