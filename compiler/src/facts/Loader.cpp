@@ -616,13 +616,23 @@ std::string jsonErrorText(rapidjson::ParseErrorCode e) {
 
 // ---- YAML ------------------------------------------------------------------
 
+/// Thrown when a YAML file's aliases expand past YamlLoader's budget.
+struct YamlTooLarge {
+  std::size_t at;
+};
+
 class YamlLoader {
  public:
-  YamlLoader(FactStore& store, Reporter& rep) : store_(store), rep_(rep) {}
+  /// `maxValues` bounds the values read: YAML aliases (`*name`) repeat a
+  /// whole subtree each time they are used, so a small file can stand for
+  /// billions of values.
+  YamlLoader(FactStore& store, Reporter& rep, std::size_t maxValues)
+      : store_(store), rep_(rep), maxValues_(maxValues) {}
 
   bool load(const YAML::Node& n, const Type* t, const Path& where, const RecordField* decl, FactValue& out,
             unsigned depth = 0) {
     std::size_t at = n.Mark().pos < 0 ? 0 : static_cast<std::size_t>(n.Mark().pos);
+    if (++values_ > maxValues_) throw YamlTooLarge{at};
     if (depth > 256) {
       rep_.at(Reporter::Span{at, 1}, DiagCode::FactsNotYaml, "it is nested more than 256 levels deep");
       return false;
@@ -711,6 +721,8 @@ class YamlLoader {
 
   FactStore& store_;
   Reporter& rep_;
+  std::size_t maxValues_;
+  std::size_t values_ = 0;
 };
 
 bool endsWith(const std::string& s, std::string_view suffix) {
@@ -748,10 +760,15 @@ FactValue readYaml(std::string_view text, const Facts& facts, FactStore& store, 
     rep.at(Reporter::Span{*bad, 1}, DiagCode::FactsNotYaml, "it is not UTF-8 text");
     return root;
   }
+  // Without aliases a value takes at least two bytes of text; eight values
+  // per byte leaves room for the anchors real exports use.
+  const std::size_t maxValues = 8 * std::max<std::size_t>(text.size(), 1 << 20);
   try {
     YAML::Node doc = YAML::Load(std::string(text));
-    YamlLoader loader(store, rep);
+    YamlLoader loader(store, rep, maxValues);
     loader.load(doc, facts.type, Path{nullptr, facts.decl->name.name, 0}, nullptr, root);
+  } catch (const YamlTooLarge& e) {
+    rep.at(Reporter::Span{e.at, 1}, DiagCode::FactsTooManyValues, maxValues);
   } catch (const YAML::Exception& e) {
     std::size_t at = e.mark.pos < 0 ? 0 : static_cast<std::size_t>(e.mark.pos);
     rep.at(Reporter::Span{at, 1}, DiagCode::FactsNotYaml, e.msg);
