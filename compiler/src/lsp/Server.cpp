@@ -38,15 +38,60 @@ constexpr int kServerNotInitialized = -32002;
 // ---------------------------------------------------------------------------
 // Framing
 
+/// Reads one header line into `line`, keeping at most kMaxHeaderLine
+/// characters of it (the rest is read and dropped). False at end of input.
+constexpr std::size_t kMaxHeaderLine = 1024;
+
+bool readHeaderLine(std::istream& in, std::string& line, bool& tooLong) {
+  line.clear();
+  tooLong = false;
+  int c = in.get();
+  if (c == std::char_traits<char>::eof()) return false;
+  for (; c != std::char_traits<char>::eof() && c != '\n'; c = in.get()) {
+    if (line.size() < kMaxHeaderLine) line.push_back(static_cast<char>(c));
+    else tooLong = true;
+  }
+  return true;
+}
+
+/// How deep a JSON text nests arrays and objects, counting brackets outside
+/// strings only. Checked before parsing, so that no message can make the
+/// server recurse deeply when it copies or writes a value.
+std::size_t jsonNesting(std::string_view body) {
+  std::size_t depth = 0, most = 0;
+  bool inString = false, escaped = false;
+  for (char c : body) {
+    if (inString) {
+      if (escaped) escaped = false;
+      else if (c == '\\') escaped = true;
+      else if (c == '"') inString = false;
+    } else if (c == '"') {
+      inString = true;
+    } else if (c == '[' || c == '{') {
+      most = std::max(most, ++depth);
+    } else if ((c == ']' || c == '}') && depth > 0) {
+      --depth;
+    }
+  }
+  return most;
+}
+
+constexpr std::size_t kMaxMessageNesting = 64;
+
 Frame readFrame(std::istream& in) {
   Frame f;
   std::optional<std::size_t> length;
   std::string line;
-  bool any = false;
-  while (std::getline(in, line)) {
+  bool any = false, tooLong = false;
+  while (readHeaderLine(in, line, tooLong)) {
     any = true;
     if (!line.empty() && line.back() == '\r') line.pop_back();
     if (line.empty()) break;
+    if (tooLong) {
+      f.kind = Frame::Malformed;
+      f.error = "a header line longer than 1024 characters";
+      continue;
+    }
     auto colon = line.find(':');
     if (colon == std::string::npos) {
       f.kind = Frame::Malformed;
@@ -73,9 +118,16 @@ Frame readFrame(std::istream& in) {
     if (!in) return Frame{Frame::EndOfInput, {}, {}};
     return Frame{Frame::Malformed, {}, f.error.empty() ? "a message without Content-Length" : f.error};
   }
-  f.body.resize(*length);
-  in.read(f.body.data(), static_cast<std::streamsize>(*length));
-  if (static_cast<std::size_t>(in.gcount()) != *length) return Frame{Frame::EndOfInput, {}, {}};
+  // Read as it arrives: a Content-Length alone does not make the server
+  // reserve a gigabyte.
+  char chunk[1 << 16];
+  for (std::size_t left = *length; left > 0;) {
+    in.read(chunk, static_cast<std::streamsize>(std::min(left, sizeof chunk)));
+    auto got = static_cast<std::size_t>(in.gcount());
+    if (got == 0) return Frame{Frame::EndOfInput, {}, {}};
+    f.body.append(chunk, got);
+    left -= got;
+  }
   f.kind = Frame::Message;
   return f;
 }
@@ -371,6 +423,11 @@ void Server::replyError(const Json& id, int code, const std::string& message) {
 }
 
 void Server::handleText(std::string_view body) {
+  if (jsonNesting(body) > kMaxMessageNesting) {
+    log("a message is nested too deeply");
+    replyError(nullptr, kInvalidRequest, "the message nests arrays and objects more than 64 levels deep");
+    return;
+  }
   Json message = Json::parse(body, nullptr, false);
   if (message.is_discarded()) {
     log("a message is not valid JSON");

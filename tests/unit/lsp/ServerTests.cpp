@@ -72,6 +72,35 @@ TEST_CASE("Frames are read by their Content-Length and written with it", "[lsp]"
   CHECK(out.str() == "Content-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body);
 }
 
+TEST_CASE("Oversized headers and deeply nested messages are refused, not followed", "[lsp]") {
+  // A header line with no end is read and dropped past 1024 characters: it
+  // is a malformed frame, and the frames after it are read as usual.
+  std::istringstream in(std::string(1 << 20, 'x') + "\r\n\r\n" + "Content-Length: 2\r\n\r\n[]");
+  Frame a = readFrame(in);
+  CHECK(a.kind == Frame::Malformed);
+  CHECK(a.error.find("longer than 1024") != std::string::npos);
+  Frame b = readFrame(in);
+  CHECK(b.kind == Frame::Message);
+  CHECK(b.body == "[]");
+
+  // A message nested a million levels deep gets an error reply; the server
+  // goes on serving. Brackets inside strings do not count.
+  std::vector<Json> sent;
+  Server server([&](const Json& m) { sent.push_back(m); });
+  std::string deep = std::string(1000000, '[') + std::string(1000000, ']');
+  server.handleText(R"({"jsonrpc":"2.0","id":)" + deep + R"(,"method":"shutdown"})");
+  REQUIRE(sent.size() == 1);
+  CHECK(sent[0]["error"]["code"] == -32600);
+  CHECK(sent[0]["id"].is_null());
+  CHECK(sent[0]["error"]["message"].get<std::string>().find("64 levels") != std::string::npos);
+  server.handleText(R"({"jsonrpc":"2.0","id":7,"method":"shutdown","params":{"x":")" + std::string(1000, '[') + R"("}})");
+  REQUIRE(sent.size() == 2);
+  CHECK(sent[1]["id"] == 7);
+  // Whatever the reply says (before initialize, an error of its own), it is
+  // not the refusal of a nested message.
+  CHECK_FALSE((sent[1].contains("error") && sent[1]["error"]["code"] == -32600));
+}
+
 TEST_CASE("A whole session over streams ends with the exit code the protocol asks for", "[lsp]") {
   auto frame = [](const Json& m) {
     std::string b = m.dump();
