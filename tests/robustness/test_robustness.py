@@ -1229,6 +1229,178 @@ class LintFixTests(TenetTest):
         self.assertIn("cannot fix", p.stderr.decode())
 
 
+class ProjectBoundaryTests(TenetTest):
+    """A project is the tree below the folder given (for a file given, the
+    folder that holds it). A symbolic link that leads out of it is neither
+    read nor written through; one that stays inside is read, and `fmt` and
+    `lint --fix` replace the file it points to, keeping the link."""
+
+    SECRET = "role leaked @ SECRET-LINE\n"
+    UNFORMATTED = 'role ciso   "CISO" {\nholder="Dana"\n}\n'
+
+    def link(self, target, rel):
+        os.makedirs(os.path.dirname(self.path(rel)), exist_ok=True)
+        os.symlink(target, self.path(rel))
+
+    def test_link_out_of_the_project_is_not_read(self):
+        self.write("proj/ok.tenet", role_src("ciso"))
+        secret = self.write("outside/secret.tenet", self.SECRET)
+        self.link("../outside/secret.tenet", "proj/relative.tenet")
+        self.link(secret, "proj/absolute.tenet")
+        doc = self.check_json("proj", exit=2)
+        for name in ("proj/relative.tenet", "proj/absolute.tenet"):
+            d = self.expect_diag("link-outside-project", doc, file=name, line=1, column=1, severity="error")[0]
+            self.assertIn(os.path.realpath(secret), d["message"], "the message says where the link points")
+            self.assertIn("'proj'", d["message"], "the message names the folder Tenet was given")
+        self.assertEqual(self.codes(doc), ["link-outside-project"], "the target was read: " + self.summarize(doc))
+        self.assertNotIn("SECRET-LINE", json.dumps(doc))
+        # The text output names the link too, with its place.
+        out = self.check_text("proj", exit=2)
+        self.assertIn("proj/relative.tenet:1:1: error:", out)
+        self.assertNotIn("SECRET-LINE", out)
+
+    def test_link_inside_the_project_is_read(self):
+        self.write("proj/.store/roles.tenet", role_src("ciso"))
+        self.link(".store/roles.tenet", "proj/roles.tenet")
+        self.write("proj/p.tenet", 'policy p "P" { owner = ciso\n approver = ciso }\n')
+        self.assert_clean(self.check_json("proj", exit=0))
+        self.assert_clean(self.check_json(".", cwd=self.path("proj"), exit=0))
+
+    def test_file_given_alone_is_its_own_folder(self):
+        secret = self.write("outside/secret.tenet", self.SECRET)
+        self.link(secret, "proj/link.tenet")
+        self.write("proj/.store/r.tenet", role_src("ciso"))
+        self.link(".store/r.tenet", "proj/inside.tenet")
+        doc = self.check_json("proj/link.tenet", exit=2)
+        self.expect_diag("link-outside-project", doc, file="proj/link.tenet", line=1, column=1, count=1)
+        self.assertNotIn("SECRET-LINE", json.dumps(doc))
+        self.assert_clean(self.check_json("proj/inside.tenet", exit=0))
+        # The file it points to, named itself, is read.
+        doc = self.check_json("outside/secret.tenet", exit=1)
+        self.expect_diag("unexpected-character", doc, file="outside/secret.tenet", line=1, column=13)
+
+    def test_fmt_does_not_write_through_a_link_out_of_the_project(self):
+        target = self.write("outside/x.tenet", self.UNFORMATTED)
+        self.link("../outside/x.tenet", "proj/x.tenet")
+        self.write("proj/ok.tenet", self.UNFORMATTED)
+        p = self.run_tenet(["fmt", "proj"])
+        self.assert_no_crash_output(p)
+        self.assertEqual(p.returncode, 2, p.stderr.decode())
+        err = p.stderr.decode()
+        self.assertIn("proj/x.tenet", err)
+        self.assertIn("[link-outside-project]", err)
+        with open(target) as f:
+            self.assertEqual(f.read(), self.UNFORMATTED, "the file outside the project was rewritten")
+        self.assertTrue(os.path.islink(self.path("proj/x.tenet")))
+        with open(self.path("proj/ok.tenet")) as f:
+            self.assertNotEqual(f.read(), self.UNFORMATTED, "the other files are still formatted")
+        self.assertEqual(sorted(os.listdir(self.path("outside"))), ["x.tenet"], "a temporary file was left")
+
+    def test_fmt_replaces_the_target_of_a_link_inside_the_project(self):
+        target = self.write("proj/.store/x.tenet", self.UNFORMATTED)
+        os.chmod(target, 0o640)
+        self.link(".store/x.tenet", "proj/x.tenet")
+        plain = self.write("plain/x.tenet", self.UNFORMATTED)  # formatted the ordinary way, to compare
+        p = self.run_tenet(["fmt", "proj", "plain"])
+        self.assertEqual(p.returncode, 0, p.stderr.decode())
+        self.assertTrue(os.path.islink(self.path("proj/x.tenet")), "the link was replaced by a file")
+        self.assertEqual(os.readlink(self.path("proj/x.tenet")), ".store/x.tenet")
+        with open(target, "rb") as f, open(plain, "rb") as g:
+            formatted = g.read()
+            self.assertNotEqual(formatted, self.UNFORMATTED.encode())
+            self.assertEqual(f.read(), formatted, "the link's target was not formatted")
+        self.assertEqual(stat.S_IMODE(os.stat(target).st_mode), 0o640)
+
+    def test_lint_fix_does_not_write_through_a_link_out_of_the_project(self):
+        target = self.write("outside/p.tenet", LintFixTests.SRC)
+        self.link(target, "proj/p.tenet")
+        p = self.run_tenet(["lint", "--fix", "--as-of", "2026-11-22", "proj"])
+        self.assert_no_crash_output(p)
+        self.assertEqual(p.returncode, 2, p.stdout.decode() + p.stderr.decode())
+        self.assertIn("link-outside-project", p.stdout.decode() + p.stderr.decode())
+        with open(target, "rb") as f:
+            self.assertEqual(f.read(), LintFixTests.SRC.encode(), "the file outside the project was fixed")
+
+    def test_facts_file_linked_out_of_the_project_is_not_read(self):
+        self.write("proj/p.tenet", role_src("ciso") + """
+policy p "P" {
+  owner = ciso
+  approver = ciso
+  control c "C" {
+    satisfies soc2.CC6.1
+    expect all u in src.users: u.active
+  }
+}
+facts src "Src" {
+  source = "facts/src.json"
+  schema { users: list<{ active: bool }> }
+}
+""")
+        secret = self.write("outside/secret.json", '{"users": [{"active": "SECRET-VALUE"}]}')
+        os.makedirs(self.path("proj/facts"))
+        self.link(secret, "proj/facts/src.json")
+        p = self.run_tenet(["drift", "--as-of", "2026-11-22", "proj"])
+        self.assert_no_crash_output(p)
+        out = p.stdout.decode() + p.stderr.decode()
+        self.assertIn("[link-outside-project]", out)
+        self.assertIn("proj/p.tenet:", out, "the facts block is named with its place")
+        self.assertNotIn("SECRET-VALUE", out)
+        self.assertNotEqual(p.returncode, 0)
+        # Inside the project, the same link is read.
+        os.unlink(self.path("proj/facts/src.json"))
+        self.write("proj/.exports/src.json", '{"users": [{"active": true}]}')
+        self.link("../.exports/src.json", "proj/facts/src.json")
+        p = self.run_tenet(["drift", "--as-of", "2026-11-22", "proj"])
+        self.assertNotIn("link-outside-project", p.stdout.decode() + p.stderr.decode())
+        self.assertEqual(p.returncode, 0, p.stdout.decode() + p.stderr.decode())
+
+
+class RewritePermissionTests(TenetTest):
+    """`tenet fmt` and `tenet lint --fix` keep a file's mode, and refuse to
+    replace a read-only file (the rename would otherwise replace it)."""
+
+    UNFORMATTED = 'role ciso   "CISO" {\nholder="Dana"\n}\n'
+
+    def test_fmt_keeps_the_mode(self):
+        for mode in (0o640, 0o755, 0o600, 0o664):
+            with self.subTest(mode=oct(mode)):
+                path = self.write("m%o.tenet" % mode, self.UNFORMATTED)
+                os.chmod(path, mode)
+                p = self.run_tenet(["fmt", os.path.basename(path)])
+                self.assertEqual(p.returncode, 0, p.stderr.decode())
+                with open(path) as f:
+                    self.assertNotEqual(f.read(), self.UNFORMATTED, "not formatted")
+                self.assertEqual(stat.S_IMODE(os.stat(path).st_mode), mode)
+
+    def test_lint_fix_keeps_the_mode(self):
+        path = self.write("p.tenet", LintFixTests.SRC)
+        os.chmod(path, 0o750)
+        p = self.run_tenet(["lint", "--fix", "--as-of", "2026-11-22", "p.tenet"])
+        self.assertIn("Fixed 1 problem", p.stderr.decode())
+        self.assertEqual(stat.S_IMODE(os.stat(path).st_mode), 0o750)
+
+    def test_read_only_file_is_refused(self):
+        for command in (["fmt"], ["lint", "--fix", "--as-of", "2026-11-22"]):
+            with self.subTest(command=command[0]):
+                text = self.UNFORMATTED if command == ["fmt"] else LintFixTests.SRC
+                path = self.write("ro.tenet", text)
+                os.chmod(path, 0o444)
+                before = os.stat(path)
+                p = self.run_tenet(command + ["ro.tenet"])
+                self.assert_no_crash_output(p)
+                err = p.stderr.decode()
+                self.assertEqual(p.returncode, 2, err)
+                self.assertIn("ro.tenet", err)
+                self.assertIn("read-only", err)
+                with open(path, "rb") as f:
+                    self.assertEqual(f.read(), text.encode(), "the read-only file changed")
+                after = os.stat(path)
+                self.assertEqual((after.st_ino, stat.S_IMODE(after.st_mode)), (before.st_ino, 0o444))
+                self.assertEqual(sorted(os.listdir(self.tmp)), ["ro.tenet"], "a temporary file was left")
+                os.chmod(path, 0o644)
+                os.unlink(path)
+
+
 def main(argv):
     global TENET
     args = argv[1:]

@@ -16,6 +16,7 @@ import hashlib
 import html.parser
 import json
 import os
+import random
 import re
 import shutil
 import signal
@@ -577,6 +578,19 @@ def case_refusal(tmp):
     check(os.path.islink(link) and os.readlink(link) == real, "the symbolic link was replaced")
     check(snapshot(real) == before, "the link's target changed")
     check(not temporaries(link), "temporary folder left beside the link: %s" % temporaries(link))
+    # A folder holding the sources, even one marked as a site: nothing is
+    # written and the sources stay.
+    marked = os.path.join(tmp, "marked")
+    write(os.path.join(marked, ".tenet-site"), "")
+    write_small_project(os.path.join(marked, "proj"))
+    before = snapshot(marked)
+    p = build(os.path.join(marked, "proj"), marked, "--no-history")
+    check(p.returncode == 2, "-o at the folder holding the sources: expected exit 2, got " + describe(p))
+    check("holds" in p.stderr and "marked" in p.stderr, "the error does not say why: " + p.stderr)
+    check(snapshot(marked) == before, "the folder holding the sources changed")
+    check(not temporaries(marked), "temporary folder left: %s" % temporaries(marked))
+    p = build(os.path.join(marked, "proj"), os.path.join(marked, "proj"), "--no-history")
+    check(p.returncode == 2 and snapshot(marked) == before, "-o at the project folder itself: " + describe(p))
     # An existing empty folder is accepted.
     empty = os.path.join(tmp, "empty")
     os.makedirs(empty)
@@ -691,6 +705,69 @@ def case_killed_build(tmp):
     check("policy-access_control.html" not in new and "policy-p00000.html" in new, "the site was not replaced")
     check(temporaries(out) == [], "temporary folders left: %s" % temporaries(out))
     return "; ".join(attempts)
+
+
+def case_modes(tmp):
+    """The site's files and folders get the modes of any new file: 0666 and
+    0777 less the umask of the user who builds it."""
+    notes = []
+    for umask in (0o022, 0o027, 0o002):
+        out = os.path.join(tmp, "site-%03o" % umask)
+        p = subprocess.run([TENET, "build", ACME, "-o", out, "--as-of", AS_OF, "--no-history"], env=clean_env(),
+                           stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, timeout=300,
+                           preexec_fn=lambda u=umask: os.umask(u))
+        check(p.returncode == 0, "build with umask %03o failed: %s" % (umask, describe(p)))
+        wrong = []
+        for dirpath, dirnames, filenames in os.walk(out):
+            for name in dirnames + filenames + ([] if dirpath != out else ["."]):
+                full = os.path.normpath(os.path.join(dirpath, name))
+                want = (0o777 if os.path.isdir(full) else 0o666) & ~umask
+                mode = os.stat(full).st_mode & 0o7777
+                if mode != want:
+                    wrong.append("%s: %03o, not %03o" % (os.path.relpath(full, out), mode, want))
+        check(not wrong, "umask %03o: wrong modes: %s" % (umask, wrong[:5]))
+        notes.append("%03o" % umask)
+    return "umasks " + ", ".join(notes)
+
+
+def case_killed_build_at_random(tmp):
+    """A build killed at random moments (seeded; the seed is printed) leaves
+    either the previous site or the whole new one, never a mixture; the next
+    build removes what the killed one left."""
+    seed = int(os.environ.get("SITE_KILL_SEED") or random.SystemRandom().randrange(1 << 32))
+    rng = random.Random(seed)
+    out = os.path.join(tmp, "OUT")
+    p = build(ACME, out, "--no-history")
+    check(p.returncode == 0, "build of acme failed: " + describe(p))
+    before = snapshot(out)
+    proj = os.path.join(tmp, "big")
+    large_project(proj, 1500, "R")
+    reference = os.path.join(tmp, "reference")
+    started = time.monotonic()
+    p = build(proj, reference, "--no-history")
+    whole = time.monotonic() - started
+    check(p.returncode == 0, "the reference build failed: " + describe(p))
+    new = snapshot(reference)
+    notes = ["seed %d (SITE_KILL_SEED=%d to repeat); a whole build takes %.2f s" % (seed, seed, whole)]
+    for attempt in range(5):
+        delay = rng.uniform(0.0, whole * 1.1)
+        proc = subprocess.Popen([TENET, "build", proj, "-o", out, "--as-of", AS_OF, "--no-history"],
+                                env=clean_env(), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        time.sleep(delay)
+        proc.send_signal(signal.SIGKILL)
+        code = proc.wait()
+        now = snapshot(out)
+        check(now == before or now == new, "killed after %.3f s (exit %s), the site is neither the previous one "
+              "nor the new one: %s" % (delay, code, diff_snapshots(before, now)))
+        notes.append("%.2f s: %s" % (delay, "old" if now == before else "new"))
+        # Back to the previous site for the next attempt; the build that does
+        # it removes the killed build's temporary folder.
+        if now == new:
+            shutil.rmtree(out)
+        p = build(ACME, out, "--no-history")
+        check(p.returncode == 0 and snapshot(out) == before, "the build after the kill failed: " + describe(p))
+        check(temporaries(out) == [], "temporary folders left after the next build: %s" % temporaries(out))
+    return "; ".join(notes)
 
 
 def git(repo, *args, date=None, author=None):
@@ -913,6 +990,8 @@ CASES = [
     ("refusal", case_refusal),
     ("failed-build-keeps-site", case_failed_build_keeps_site),
     ("killed-build", case_killed_build),
+    ("killed-build-at-random", case_killed_build_at_random),
+    ("modes", case_modes),
     ("history", case_history),
     ("history-shallow-clone", case_history_shallow),
     ("history-merges", case_history_merges),

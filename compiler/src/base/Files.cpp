@@ -1,4 +1,4 @@
-// Atomic replacement of a file's contents.
+// Atomic replacement of a file's contents, and where symbolic links lead.
 #include "tenet/base/Files.h"
 
 #include <fcntl.h>
@@ -8,6 +8,7 @@
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
+#include <optional>
 #include <vector>
 
 namespace tenet {
@@ -27,6 +28,13 @@ bool replaceFileAtomically(const std::string& path, std::string_view text, std::
   struct stat st {};
   if (::stat(target.c_str(), &st) != 0) {
     why = std::strerror(errno);
+    return false;
+  }
+  // The rename below needs only the folder to be writable, so it would
+  // replace a read-only file as well; that is not what read-only means.
+  // (Checked on the mode too: for root, access() allows everything.)
+  if ((st.st_mode & 0222) == 0 || ::access(target.c_str(), W_OK) != 0) {
+    why = "the file is read-only; make it writable first (for example 'chmod u+w') if it should be changed";
     return false;
   }
   fs::path dir = target.parent_path();
@@ -71,6 +79,36 @@ bool replaceFileAtomically(const std::string& path, std::string_view text, std::
     ::close(dfd);
   }
   return true;
+}
+
+std::optional<std::string> linkLeavingFolder(const std::string& path, const std::string& root) {
+  struct stat st {};
+  if (::lstat(path.c_str(), &st) != 0 || !S_ISLNK(st.st_mode)) return std::nullopt;
+  std::error_code ec;
+  fs::path target = fs::canonical(path, ec);
+  if (ec) {
+    // A link to nothing (yet): where it would lead, followed by hand.
+    target = path;
+    for (int hops = 0; hops < 40 && fs::is_symlink(fs::symlink_status(target, ec)); ++hops) {
+      fs::path next = fs::read_symlink(target, ec);
+      if (ec) return std::nullopt;  // cannot be resolved: reading it reports why
+      target = next.is_absolute() ? next : target.parent_path() / next;
+    }
+    target = fs::weakly_canonical(target, ec);
+    if (ec) return std::nullopt;
+  }
+  fs::path folder = fs::weakly_canonical(root.empty() ? fs::path(".") : fs::path(root), ec);
+  if (ec) return target.string();
+  fs::path rel = target.lexically_relative(folder);
+  if (!rel.empty() && *rel.begin() != ".." && rel != ".") return std::nullopt;
+  return target.string();
+}
+
+std::string rootOfPath(const std::string& path) {
+  std::error_code ec;
+  if (fs::is_directory(path, ec)) return path;
+  fs::path parent = fs::path(path).parent_path();
+  return parent.empty() ? std::string(".") : parent.string();
 }
 
 }  // namespace tenet

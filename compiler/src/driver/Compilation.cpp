@@ -14,6 +14,7 @@
 #include <mutex>
 #include <thread>
 
+#include "tenet/base/Files.h"
 #include "tenet/base/Thread.h"
 #include "tenet/sema/Sema.h"
 #include "tenet/syntax/Parser.h"
@@ -124,6 +125,18 @@ void Compilation::loadFile(const std::string& path, const std::string& display, 
     diags_.report(DiagCode::TooManyFiles, SourceRange{id, 0, 0}, options_.maxFiles);
     return;
   }
+  // A link that leads out of the folder given is not followed: reading it
+  // would show what is there (in messages quoting its lines) to whoever
+  // reads the output, and `lint --fix` would write to it.
+  if (!fromStdlib && !root_.empty())
+    if (auto outside = linkLeavingFolder(path, root_)) {
+      FileId id = sm_.add(display, "");
+      diags_.report(DiagCode::LinkOutsideProject, SourceRange{id, 0, 0}, display, *outside, root_)
+          .withHelp("copy the file into the folder, or give Tenet a folder that holds both the link and the file "
+                    "it points to");
+      inputFailed_ = true;
+      return;
+    }
   std::error_code ec;
   // One stat: the file's identity (the same file named twice, `tenet check
   // . policies`, is read once), its kind, size and modification time.
@@ -270,6 +283,7 @@ void Compilation::collect(const std::string& path) {
     inputFailed_ = true;
     return;
   }
+  root_ = rootOfPath(path);
   if (fs::is_directory(st)) {
     std::size_t before = found_;
     walk(path, path == "." ? "" : path, 0);

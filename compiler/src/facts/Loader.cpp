@@ -16,6 +16,7 @@
 #include <filesystem>
 #include <fstream>
 
+#include "tenet/base/Files.h"
 #include "tenet/sema/Types.h"
 
 namespace fs = std::filesystem;
@@ -842,6 +843,16 @@ std::map<std::string, LoadedFacts> loadAllFacts(const Model& model, SourceManage
                                      : fs::path(options.projectRoot) / facts->source;
     std::string display = file.lexically_normal().generic_string();
     lf.path = display;
+    // A facts file that is a link leading out of the project (or of
+    // --facts-dir) is not read: the export stays under the project's control.
+    const std::string& folder = options.factsDir ? *options.factsDir : options.projectRoot;
+    if (auto outside = linkLeavingFolder(file.string(), folder)) {
+      lf.invalid = true;
+      diags.report(DiagCode::LinkOutsideProject, sourceRange(*facts), display, *outside, folder)
+          .withHelp("copy the export into the project, or give its folder with --facts-dir");
+      out.emplace(name, std::move(lf));
+      continue;
+    }
     std::error_code ec;
     auto st = fs::status(file, ec);
     if (ec || !fs::exists(st)) {

@@ -23,9 +23,10 @@ constexpr std::string_view kTempInfix = ".tenet-tmp-";
 
 std::string why(int err) { return std::strerror(err); }
 
-/// Writes all of `data` to a new file, or says why not.
+/// Writes all of `data` to a new file, or says why not. Files and folders
+/// get the modes any new file gets (0666 and 0777 less the umask).
 bool writeFile(const fs::path& path, const std::string& data, std::string& error) {
-  int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+  int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0666);
   if (fd < 0) {
     error = fmt::format("cannot create '{}': {}", path.string(), why(errno));
     return false;
@@ -91,6 +92,16 @@ bool isSafeSitePath(const std::string& path) {
   }
 }
 
+bool folderHolds(const std::string& dir, const std::string& path) {
+  std::error_code ec;
+  fs::path folder = fs::weakly_canonical(fs::absolute(fs::path(dir), ec), ec);
+  if (ec) return false;
+  fs::path inner = fs::weakly_canonical(fs::absolute(fs::path(path), ec), ec);
+  if (ec) return false;
+  fs::path rel = inner.lexically_normal().lexically_relative(folder.lexically_normal());
+  return !rel.empty() && *rel.begin() != "..";
+}
+
 bool writeSite(const std::string& dirText, const std::vector<SiteFile>& files, std::string& error) {
   std::error_code ec;
   fs::path target = fs::absolute(fs::path(dirText), ec).lexically_normal();
@@ -148,7 +159,7 @@ bool writeSite(const std::string& dirText, const std::vector<SiteFile>& files, s
 
   fs::path temp = parent / ("." + name + std::string(kTempInfix) + std::to_string(::getpid()));
   fs::remove_all(temp, ec);
-  if (::mkdir(temp.c_str(), 0755) != 0) {
+  if (::mkdir(temp.c_str(), 0777) != 0) {
     error = fmt::format("cannot create the folder '{}': {}", temp.string(), why(errno));
     return false;
   }

@@ -37,9 +37,19 @@ constexpr std::size_t kMaxFileBytes = 16u << 20;  // as `tenet check`
 struct Collector {
   std::vector<std::string> files;  // as shown to users, which is also a usable path
   std::set<std::string> seen;
+  std::string root;  // the folder of the path being collected
   bool failed = false;
 
   void add(const std::string& path) {
+    // As `tenet check`: a link out of the folder given is neither read nor
+    // written through.
+    if (auto outside = tenet::linkLeavingFolder(path, root)) {
+      std::cerr << path << ": error: '" << path << "' is a symbolic link to '" << *outside
+                << "', which is outside the folder '" << root
+                << "' that Tenet was given; it was not formatted [link-outside-project]\n";
+      failed = true;
+      return;
+    }
     std::error_code ec;
     auto canonical = fs::weakly_canonical(path, ec);
     if (!ec && !seen.insert(canonical.string()).second) return;
@@ -76,6 +86,7 @@ struct Collector {
       failed = true;
       return;
     }
+    root = tenet::rootOfPath(path);
     if (fs::is_directory(st)) {
       std::size_t before = files.size();
       walk(path, 0);

@@ -558,6 +558,18 @@ struct BuildArgs {
 };
 
 int runBuild(const BuildArgs& args) {
+  // The site replaces its folder as a whole: never one that holds what is
+  // being built.
+  std::vector<std::string> inputs = args.project.paths;
+  if (inputs.empty()) inputs.push_back(".");
+  if (!args.factsDir.empty()) inputs.push_back(args.factsDir);
+  for (const auto& input : inputs)
+    if (tenet::folderHolds(args.output, input)) {
+      std::cerr << "tenet: error: the output folder '" << args.output << "' holds '" << input
+                << "', which this build reads; the site replaces its whole folder, so name a separate folder "
+                   "such as 'site'\nNothing was written.\n";
+      return kExitUsage;
+    }
   int code = kExitOk;
   auto comp = loadForReport(args.project, false, code);
   if (!comp) return code;

@@ -1,6 +1,15 @@
-// Line tables, columns in code points and UTF-16, and UTF-8 validation.
+// Line tables, columns in code points and UTF-16, UTF-8 validation, and
+// rewriting files in place.
 #include <catch2/catch.hpp>
 
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+
+#include "tenet/base/Files.h"
 #include "tenet/base/Source.h"
 
 using namespace tenet;
@@ -55,4 +64,111 @@ TEST_CASE("invalid UTF-8 is found at its first byte", "[base]") {
   CHECK(findInvalidUtf8("\xC0\xAF").value() == 0);          // overlong '/'
   CHECK(findInvalidUtf8("x\xED\xA0\x80").value() == 1);     // UTF-16 surrogate
   CHECK(findInvalidUtf8("\xF4\x90\x80\x80").value() == 0);  // beyond U+10FFFF
+}
+
+// Rewriting files in place, and where symbolic links lead (Files.h).
+namespace {
+
+namespace fs = std::filesystem;
+
+struct FilesTempDir {
+  fs::path path;
+  FilesTempDir() {
+    std::string templ = (fs::temp_directory_path() / "tenet-files-test-XXXXXX").string();
+    REQUIRE(::mkdtemp(templ.data()) != nullptr);
+    path = fs::canonical(templ);
+  }
+  ~FilesTempDir() {
+    std::error_code ec;
+    fs::permissions(path / "ro.tenet", fs::perms::owner_all, ec);
+    fs::remove_all(path, ec);
+  }
+};
+
+void writeText(const fs::path& p, const std::string& text) {
+  fs::create_directories(p.parent_path());
+  std::ofstream(p, std::ios::binary) << text;
+}
+
+std::string readText(const fs::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  return std::string(std::istreambuf_iterator<char>(in), {});
+}
+
+}  // namespace
+
+TEST_CASE("A file is replaced whole and keeps its mode", "[base]") {
+  FilesTempDir tmp;
+  fs::path file = tmp.path / "a.tenet";
+  writeText(file, "old");
+  ::chmod(file.c_str(), 0751);
+  std::string why;
+  REQUIRE(replaceFileAtomically(file.string(), "new text", why));
+  CHECK(readText(file) == "new text");
+  struct stat st {};
+  REQUIRE(::stat(file.c_str(), &st) == 0);
+  CHECK((st.st_mode & 07777) == 0751);
+  CHECK(std::distance(fs::directory_iterator(tmp.path), fs::directory_iterator()) == 1);  // no temporary left
+}
+
+TEST_CASE("A read-only file is not replaced", "[base]") {
+  FilesTempDir tmp;
+  fs::path file = tmp.path / "ro.tenet";
+  writeText(file, "old");
+  ::chmod(file.c_str(), 0444);
+  std::string why;
+  CHECK_FALSE(replaceFileAtomically(file.string(), "new", why));
+  CHECK(why.find("read-only") != std::string::npos);
+  CHECK(readText(file) == "old");
+  CHECK(std::distance(fs::directory_iterator(tmp.path), fs::directory_iterator()) == 1);
+}
+
+TEST_CASE("A link through which a file is replaced stays a link", "[base]") {
+  FilesTempDir tmp;
+  writeText(tmp.path / "store" / "t.tenet", "old");
+  fs::create_symlink("store/t.tenet", tmp.path / "link.tenet");
+  std::string why;
+  REQUIRE(replaceFileAtomically((tmp.path / "link.tenet").string(), "new", why));
+  CHECK(fs::is_symlink(tmp.path / "link.tenet"));
+  CHECK(readText(tmp.path / "store" / "t.tenet") == "new");
+}
+
+TEST_CASE("Links that lead out of a folder are recognised", "[base]") {
+  FilesTempDir tmp;
+  fs::path proj = tmp.path / "proj";
+  writeText(proj / "a.tenet", "a");
+  writeText(proj / "sub" / "b.tenet", "b");
+  writeText(tmp.path / "outside" / "s.tenet", "s");
+  fs::create_symlink("sub/b.tenet", proj / "in.tenet");
+  fs::create_symlink("../outside/s.tenet", proj / "out.tenet");
+  fs::create_symlink(tmp.path / "outside" / "s.tenet", proj / "abs.tenet");
+  fs::create_symlink("in.tenet", proj / "chain-in.tenet");
+  fs::create_symlink("out.tenet", proj / "chain-out.tenet");
+  fs::create_symlink("../proj/a.tenet", proj / "back-in.tenet");  // leaves and comes back
+  fs::create_symlink("../outside/missing.tenet", proj / "dangling.tenet");
+  std::string root = proj.string();
+  CHECK_FALSE(linkLeavingFolder((proj / "a.tenet").string(), root));  // not a link
+  CHECK_FALSE(linkLeavingFolder((proj / "in.tenet").string(), root));
+  CHECK_FALSE(linkLeavingFolder((proj / "chain-in.tenet").string(), root));
+  CHECK_FALSE(linkLeavingFolder((proj / "back-in.tenet").string(), root));
+  auto out = linkLeavingFolder((proj / "out.tenet").string(), root);
+  REQUIRE(out);
+  CHECK(*out == (tmp.path / "outside" / "s.tenet").string());
+  CHECK(linkLeavingFolder((proj / "abs.tenet").string(), root));
+  CHECK(linkLeavingFolder((proj / "chain-out.tenet").string(), root));
+  CHECK(linkLeavingFolder((proj / "dangling.tenet").string(), root));
+  // A folder whose name starts like the project's is not inside it.
+  writeText(tmp.path / "proj2" / "x.tenet", "x");
+  fs::create_symlink("../proj2/x.tenet", proj / "sibling.tenet");
+  CHECK(linkLeavingFolder((proj / "sibling.tenet").string(), root));
+  // From the folder the link is in, the same link is judged the same way.
+  CHECK(linkLeavingFolder((proj / "out.tenet").string(), (proj / "sub" / "..").string()));
+}
+
+TEST_CASE("The root of a path given on the command line", "[base]") {
+  FilesTempDir tmp;
+  writeText(tmp.path / "p" / "a.tenet", "a");
+  CHECK(rootOfPath((tmp.path / "p").string()) == (tmp.path / "p").string());
+  CHECK(rootOfPath((tmp.path / "p" / "a.tenet").string()) == (tmp.path / "p").string());
+  CHECK(rootOfPath("a.tenet") == ".");
 }

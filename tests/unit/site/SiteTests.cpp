@@ -160,6 +160,25 @@ TEST_CASE("Only relative paths of safe names are written", "[site]") {
   CHECK_FALSE(isSafeSitePath("a\\b.html"));
 }
 
+TEST_CASE("The site is never written over the folder of its sources", "[site]") {
+  TempDir tmp;
+  fs::create_directories(tmp.path / "proj" / "policies");
+  fs::create_directories(tmp.path / "site");
+  std::string proj = (tmp.path / "proj").string();
+  CHECK(folderHolds(proj, proj));
+  CHECK(folderHolds(proj, proj + "/"));
+  CHECK(folderHolds(tmp.path.string(), proj));
+  CHECK(folderHolds("/", proj));
+  CHECK(folderHolds(proj, (tmp.path / "proj" / "policies" / ".." / "policies").string()));
+  CHECK_FALSE(folderHolds((tmp.path / "proj" / "policies").string(), proj));
+  CHECK_FALSE(folderHolds((tmp.path / "site").string(), proj));
+  CHECK_FALSE(folderHolds((tmp.path / "pro").string(), proj));
+  // Through a link to the project folder.
+  fs::create_directory_symlink(tmp.path / "proj", tmp.path / "link");
+  CHECK(folderHolds((tmp.path / "link").string(), proj));
+  CHECK(folderHolds(proj, (tmp.path / "link" / "policies").string()));
+}
+
 TEST_CASE("A site is written whole, and replaces only a previous site", "[site]") {
   TempDir tmp;
   fs::path out = tmp.path / "site";

@@ -123,6 +123,7 @@ class Compilation {
   bool inputFailed_ = false;
   bool tooMany_ = false;
   bool stdlibFailed_ = false;
+  std::string root_;  ///< the folder of the path being collected: links out of it are not read
   std::set<std::string> seen_;  ///< paths of buffers loaded without a file
   std::set<std::pair<std::uint64_t, std::uint64_t>> seenFiles_;  ///< (device, inode) of the files loaded
   std::map<std::pair<std::uint64_t, std::uint64_t>, std::string> overlayFiles_;  ///< buffers by the file they replace

@@ -27,4 +27,8 @@ bool writeSite(const std::string& dir, const std::vector<SiteFile>& files, std::
 /// except the marker): one that stays inside the site's folder.
 bool isSafeSitePath(const std::string& path);
 
+/// Whether the folder `dir` is `path` or holds it, at any depth, links
+/// resolved: `tenet build` refuses to write its site over its own sources.
+bool folderHolds(const std::string& dir, const std::string& path);
+
 }  // namespace tenet
