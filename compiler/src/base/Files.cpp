@@ -15,28 +15,11 @@ namespace tenet {
 
 namespace fs = std::filesystem;
 
-bool replaceFileAtomically(const std::string& path, std::string_view text, std::string& why) {
-  std::error_code ec;
-  fs::path target = path;
-  if (fs::is_symlink(fs::symlink_status(target, ec))) {
-    target = fs::canonical(target, ec);
-    if (ec) {
-      why = ec.message();
-      return false;
-    }
-  }
-  struct stat st {};
-  if (::stat(target.c_str(), &st) != 0) {
-    why = std::strerror(errno);
-    return false;
-  }
-  // The rename below needs only the folder to be writable, so it would
-  // replace a read-only file as well; that is not what read-only means.
-  // (Checked on the mode too: for root, access() allows everything.)
-  if ((st.st_mode & 0222) == 0 || ::access(target.c_str(), W_OK) != 0) {
-    why = "the file is read-only; make it writable first (for example 'chmod u+w') if it should be changed";
-    return false;
-  }
+namespace {
+
+/// Writes `text` to a temporary file in `target`'s folder, syncs it, gives
+/// it `mode` and renames it over `target`.
+bool writeBeside(const fs::path& target, std::string_view text, mode_t mode, std::string& why) {
   fs::path dir = target.parent_path();
   std::string tmpl = (dir / ("." + target.filename().string() + ".tenet-tmp-XXXXXX")).string();
   std::vector<char> name(tmpl.begin(), tmpl.end());
@@ -61,7 +44,7 @@ bool replaceFileAtomically(const std::string& path, std::string_view text, std::
     }
     done += static_cast<std::size_t>(n);
   }
-  if (::fchmod(fd, st.st_mode & 07777) != 0) return fail("cannot keep the file's permissions");
+  if (::fchmod(fd, mode) != 0) return fail("cannot keep the file's permissions");
   if (::fsync(fd) != 0) return fail("cannot save the new text to disk");
   if (::close(fd) != 0) {
     why = std::string("cannot save the new text to disk: ") + std::strerror(errno);
@@ -79,6 +62,39 @@ bool replaceFileAtomically(const std::string& path, std::string_view text, std::
     ::close(dfd);
   }
   return true;
+}
+
+}  // namespace
+
+bool replaceFileAtomically(const std::string& path, std::string_view text, std::string& why) {
+  std::error_code ec;
+  fs::path target = path;
+  if (fs::is_symlink(fs::symlink_status(target, ec))) {
+    target = fs::canonical(target, ec);
+    if (ec) {
+      why = ec.message();
+      return false;
+    }
+  }
+  struct stat st {};
+  if (::stat(target.c_str(), &st) != 0) {
+    why = std::strerror(errno);
+    return false;
+  }
+  // The rename below needs only the folder to be writable, so it would
+  // replace a read-only file as well; that is not what read-only means.
+  // (Checked on the mode too: for root, access() allows everything.)
+  if ((st.st_mode & 0222) == 0 || ::access(target.c_str(), W_OK) != 0) {
+    why = "the file is read-only; make it writable first (for example 'chmod u+w') if it should be changed";
+    return false;
+  }
+  return writeBeside(target, text, st.st_mode & 07777, why);
+}
+
+bool writeFileAtomically(const std::string& path, std::string_view text, std::string& why) {
+  struct stat st {};
+  mode_t mode = ::stat(path.c_str(), &st) == 0 ? (st.st_mode & 07777) : 0644;
+  return writeBeside(path, text, mode, why);
 }
 
 std::optional<std::string> linkLeavingFolder(const std::string& path, const std::string& root) {

@@ -652,8 +652,11 @@ std::string Server::uriOf(FileId file) {
     std::string current;
     if (std::ifstream in(out, std::ios::binary); in) current.assign(std::istreambuf_iterator<char>(in), {});
     if (current != f.text) {
+      // A cache, rewritten when stale; whole or not at all, since an
+      // editor may be reading it.
       fs::create_directories(out.parent_path(), ec);
-      std::ofstream(out, std::ios::binary | std::ios::trunc) << f.text;  // a cache: rewritten when stale
+      std::string why;
+      if (!writeFileAtomically(out.string(), f.text, why)) log("cannot write " + out.string() + ": " + why);
     }
     return pathToUri(out.string());
   }

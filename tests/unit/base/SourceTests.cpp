@@ -111,6 +111,25 @@ TEST_CASE("A file is replaced whole and keeps its mode", "[base]") {
   CHECK(std::distance(fs::directory_iterator(tmp.path), fs::directory_iterator()) == 1);  // no temporary left
 }
 
+TEST_CASE("A file Tenet owns is written whole, new or not", "[base]") {
+  FilesTempDir tmp;
+  fs::path file = tmp.path / "cache.tenet";
+  std::string why;
+  REQUIRE(writeFileAtomically(file.string(), "first", why));
+  CHECK(readText(file) == "first");
+  struct stat st {};
+  REQUIRE(::stat(file.c_str(), &st) == 0);
+  CHECK((st.st_mode & 07777) == 0644);
+  ::chmod(file.c_str(), 0600);
+  REQUIRE(writeFileAtomically(file.string(), "second", why));
+  CHECK(readText(file) == "second");
+  REQUIRE(::stat(file.c_str(), &st) == 0);
+  CHECK((st.st_mode & 07777) == 0600);
+  CHECK(std::distance(fs::directory_iterator(tmp.path), fs::directory_iterator()) == 1);
+  CHECK_FALSE(writeFileAtomically((tmp.path / "no-such-folder" / "x").string(), "x", why));
+  CHECK_FALSE(why.empty());
+}
+
 TEST_CASE("A read-only file is not replaced", "[base]") {
   FilesTempDir tmp;
   fs::path file = tmp.path / "ro.tenet";

@@ -19,6 +19,11 @@ namespace tenet {
 /// temporary file is left, and `why` says what went wrong.
 bool replaceFileAtomically(const std::string& path, std::string_view text, std::string& why);
 
+/// Writes `text` to `path` the same way, whether or not the file exists yet:
+/// a new file gets mode 0644, an existing one keeps its mode. For files
+/// Tenet owns, such as the language server's copy of the stdlib.
+bool writeFileAtomically(const std::string& path, std::string_view text, std::string& why);
+
 /// When `path` is a symbolic link whose target, with every link on the way
 /// resolved, is not inside the folder `root`: where it leads. Otherwise
 /// (not a link, or a link that stays inside `root`) nothing.
