@@ -105,14 +105,16 @@ std::function<void(std::size_t, std::size_t)> progressLine() {
 /// the system takes to reclaim the whole process at exit.
 tenet::Compilation& compileProject(const std::vector<std::string>& paths, const std::string& stdlib,
                                    bool defaultToCurrentFolder = true) {
-  static std::vector<tenet::Compilation*> kept;  // reachable to the end, so no leak checker reports it
+  // Reachable to the very end, so no leak checker reports them: the list
+  // itself is never destroyed either (a static vector would be, at exit).
+  static auto* kept = new std::vector<tenet::Compilation*>;
   tenet::CompileOptions opts;
   opts.progress = progressLine();
   opts.paths = paths;
   opts.defaultToCurrentFolder = defaultToCurrentFolder;
   if (!stdlib.empty()) opts.stdlibDir = stdlib;
   auto* comp = new tenet::Compilation(std::move(opts));
-  kept.push_back(comp);
+  kept->push_back(comp);
   comp->run();
   gClock.take(*comp);
   return *comp;

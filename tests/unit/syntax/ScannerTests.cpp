@@ -115,7 +115,6 @@ TEST_CASE("the scanner agrees with the grammar's lexer on edge cases", "[syntax]
       "/**/ /***/ /* a * / b */ /*",
       "/ * \\ @ $ % ^ & ; ' ` ~",
       "é € 😀 \xe2\x80\x8b x\xc3\xa9",
-      std::string("a\0b", 3).c_str(),
       "role ciso \"CISO\" {\n  holder = \"Dana\"\n}\n",
       "x.y.z A.5.15 soc2.CC6.1 iso27001.A.8.5",
   };
