@@ -35,8 +35,10 @@ SANITIZE_FLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-om
 SANITIZE_CXXFLAGS := -O1 -g1 $(SANITIZE_FLAGS) -Wno-maybe-uninitialized
 # ASAN_OPTIONS: leaks fail too. TENET_ROBUST_NO_MEMLIMIT: the robustness
 # tests cap memory at 4 GiB, which AddressSanitizer's reservations exceed.
+# TENET_TEST_TIMEOUT_FACTOR: the instrumented program is several times
+# slower, so the tests wait longer before they call a run hung.
 SANITIZE_ENV := ASAN_OPTIONS=detect_leaks=1:strict_string_checks=1:detect_stack_use_after_return=1 \
-	UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 TENET_ROBUST_NO_MEMLIMIT=1
+	UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 TENET_ROBUST_NO_MEMLIMIT=1 TENET_TEST_TIMEOUT_FACTOR=4
 
 $(SANITIZE_DIR)/CMakeCache.txt:
 	cmake -S . -B $(SANITIZE_DIR) -DCMAKE_BUILD_TYPE=Sanitize -DTENET_WERROR=ON \

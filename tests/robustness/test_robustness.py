@@ -34,7 +34,8 @@ import unittest
 
 TENET = os.environ.get("TENET_BIN", "")
 # Generous: CI runs on 2 cores. A timeout means a hang; no test asserts timing.
-TIMEOUT = 60
+# The sanitizer build runs several times slower and scales it up.
+TIMEOUT = 60 * float(os.environ.get("TENET_TEST_TIMEOUT_FACTOR", "1"))
 
 ANSI = re.compile(rb"\x1b\[")
 HEADER = re.compile(r"^(?P<file>.+?):(?P<line>\d+):(?P<col>\d+): (?P<sev>error|warning|note): (?P<msg>.*) \[(?P<code>[a-z0-9-]+)\]$")

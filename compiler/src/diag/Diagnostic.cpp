@@ -18,13 +18,9 @@ Diagnostic& DiagnosticEngine::add(DiagCode code, Severity severity, SourceRange 
 }
 
 Diagnostic& DiagnosticEngine::add(Diagnostic d) {
+  if (diags_.size() >= limit_) return countOverflow(d.severity);
   if (d.severity == Severity::Error) ++errors_;
   if (d.severity == Severity::Warning) ++warnings_;
-  if (diags_.size() >= limit_) {
-    ++dropped_;
-    overflow_ = Diagnostic{};
-    return overflow_;
-  }
   diags_.push_back(std::move(d));
   return diags_.back();
 }

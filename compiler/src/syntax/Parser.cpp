@@ -201,6 +201,10 @@ class ErrorListener : public antlr4::BaseErrorListener {
     // One syntax error per declaration: what follows it is recovery noise.
     if (!errorRegions_.insert(regionOf(r.begin)).second || inDamage(r.begin)) return;
     damaged.push_back(SourceRange{file_, r.begin, std::max(regionEnd(r.begin), r.end)});
+    if (diags_.full()) {  // counted only: spare the work of describing it
+      diags_.report(DiagCode::SyntaxError, r, "");
+      return;
+    }
     auto* parser = dynamic_cast<antlr4::Parser*>(recognizer);
     std::string expected = "something else";
     if (parser) {

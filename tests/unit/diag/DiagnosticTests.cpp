@@ -36,6 +36,11 @@ TEST_CASE("the engine stops storing at its limit but keeps counting errors", "[d
   CHECK(diags.all().size() == 3);
   CHECK(diags.dropped() == 7);
   CHECK(diags.errorCount() == 10);
+  CHECK(diags.full());
+  diags.report(DiagCode::NoSourceFiles, SourceRange{0, 0, 1}, "dir");  // a warning, past the limit
+  CHECK(diags.warningCount() == 1);
+  CHECK(diags.dropped() == 8);
+  CHECK(diags.all().size() == 3);
 }
 
 TEST_CASE("did you mean picks a close name and nothing when none is close", "[diag]") {

@@ -77,6 +77,9 @@ class DiagnosticEngine {
   template <typename... Args>
   Diagnostic& report(DiagCode code, SourceRange range, Args&&... args) {
     const DiagInfo& info = diagInfo(code);
+    // Past the limit only the count is kept: a file of millions of stray
+    // characters must not cost millions of formatted messages.
+    if (diags_.size() >= limit_) return countOverflow(info.severity);
     return add(code, info.severity, range,
                fmt::vformat(info.message, fmt::make_format_args(args...)));
   }
@@ -94,12 +97,22 @@ class DiagnosticEngine {
   std::size_t dropped() const { return dropped_; }
   void setLimit(std::size_t limit) { limit_ = limit; }
   std::size_t limit() const { return limit_; }
+  /// True once the limit is reached: further reports are only counted.
+  bool full() const { return diags_.size() >= limit_; }
   /// Counts diagnostics another engine dropped past its limit, of which
   /// `errors` errors and `warnings` warnings, as if they had been reported here.
   void countDropped(std::size_t n, std::size_t errors, std::size_t warnings) {
     dropped_ += n;
     errors_ += errors;
     warnings_ += warnings;
+  }
+  /// Counts one diagnostic past the limit; what it returns absorbs notes.
+  Diagnostic& countOverflow(Severity severity) {
+    if (severity == Severity::Error) ++errors_;
+    if (severity == Severity::Warning) ++warnings_;
+    ++dropped_;
+    overflow_ = Diagnostic{};
+    return overflow_;
   }
   /// Changes the severity of diagnostic `index`, keeping the counts right.
   void setSeverity(std::size_t index, Severity s);
