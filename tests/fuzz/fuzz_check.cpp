@@ -5,6 +5,7 @@
 // and render as text and as JSON.
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <string>
 
 #include "Invariants.h"
@@ -17,8 +18,12 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   options.sources.emplace_back("fuzz.tenet", std::string(reinterpret_cast<const char*>(data), size));
   options.defaultToCurrentFolder = false;
   options.threads = 1;
-  Compilation comp(std::move(options));
+  static std::unique_ptr<Compilation> previous;
+  options.reuse = previous.get();
+  auto current = std::make_unique<Compilation>(std::move(options));
+  Compilation& comp = *current;
   bool ok = comp.run();
+  previous = std::move(current);  // the one before gave its trees up
   fuzz::expect(ok == !comp.diagnostics().hasErrors(), "run() disagrees with the error count");
   if (const Model* model = comp.model()) {
     if (!comp.diagnostics().hasErrors()) {

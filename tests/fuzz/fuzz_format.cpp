@@ -11,6 +11,7 @@
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <utility>
 #include <vector>
@@ -29,14 +30,20 @@ struct Checked {
   std::vector<std::pair<std::string, int>> diagnostics;  ///< code and severity, sorted
 };
 
+/// Compiles `text` with the stdlib, whose syntax trees are taken over from
+/// the compilation before (as fuzz_check does).
 Checked check(const std::string& text) {
   CompileOptions options;
   options.sources.emplace_back("fuzz.tenet", text);
   options.defaultToCurrentFolder = false;
   options.threads = 1;
-  Compilation comp(std::move(options));
+  static std::unique_ptr<Compilation> previous;
+  options.reuse = previous.get();
+  auto current = std::make_unique<Compilation>(std::move(options));
+  Compilation& comp = *current;
   Checked c;
   c.clean = comp.run();
+  previous = std::move(current);  // the one before gave its trees up
   fuzz::checkDiagnostics(comp.sources(), comp.diagnostics());
   for (const SourceUnit& u : comp.units())
     if (u.file != kNoFile && !comp.sources().file(u.file).fromStdlib) c.fingerprint += astFingerprint(u);

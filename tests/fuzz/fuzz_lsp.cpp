@@ -10,6 +10,9 @@
 //   opening, editing, saving and closing a few documents with fuzzed text,
 //   and hover, definition, completion, symbols and formatting at fuzzed
 //   positions, and shutdown and exit.
+// The second bit of the first byte chooses the stdlib: the built-in one, or
+// (set) a small one with two frameworks and a crosswalk, which the server
+// compiles many times faster, so that more inputs run.
 // Every message the server sends must be a JSON-RPC message, and every
 // request must get exactly one response.
 #include <unistd.h>
@@ -20,6 +23,7 @@
 #include <cstdint>
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
 #include <map>
 #include <sstream>
 #include <string>
@@ -34,18 +38,46 @@ using namespace tenet;
 using lsp::Json;
 namespace fs = std::filesystem;
 
-/// An empty project folder and a cache folder for the stdlib's copies, made
-/// once per process and never written to by the harness.
+constexpr const char* kSmallStdlib = R"tenet(framework soc2 "SOC 2 (a part)" {
+  edition = "2017"
+  group "CC6" "Logical and Physical Access Controls" {
+    requirement CC6.1 "Logical access security"
+    requirement CC6.2 "User registration and authorization"
+  }
+  requirement CC7.1 "Detection of configuration changes"
+}
+
+framework iso27001 "ISO/IEC 27001:2022 (a part)" {
+  edition = "2022"
+  group "A.5" "Organizational controls" {
+    requirement A.5.15 "Access control"
+    requirement A.5.17 "Authentication information"
+  }
+  requirement A.8.5 "Secure authentication"
+}
+
+crosswalk iso27001 -> soc2 "ISO/IEC 27001:2022 to SOC 2 (a part)" {
+  source = "fuzz_lsp"
+  A.5.15 -> CC6.1 intersects "both restrict logical access"
+  A.8.5  -> CC6.1 intersects "authentication is part of logical access"
+}
+)tenet";
+
+/// An empty project folder, a cache folder for the stdlib's copies and a
+/// small stdlib, made once per process; the harness writes nothing else.
 struct Sandbox {
-  std::string project, cache;
+  std::string project, cache, stdlib;
   Sandbox() {
     std::string templ = (fs::temp_directory_path() / "tenet-fuzz-lsp-XXXXXX").string();
     if (!::mkdtemp(templ.data())) fuzz::fail("cannot make a temporary folder");
     fs::path root = fs::canonical(templ);
     project = (root / "project").string();
     cache = (root / "cache").string();
+    stdlib = (root / "stdlib").string();
     fs::create_directories(project);
     fs::create_directories(cache);
+    fs::create_directories(stdlib);
+    std::ofstream(root / "stdlib" / "small.tenet", std::ios::binary) << kSmallStdlib;
   }
   ~Sandbox() {
     std::error_code ec;
@@ -58,9 +90,12 @@ const Sandbox& sandbox() {
   return s;
 }
 
+bool gSmallStdlib = false;
+
 lsp::ServerOptions serverOptions() {
   lsp::ServerOptions o;
   o.cacheDir = sandbox().cache;
+  if (gSmallStdlib) o.stdlibDir = sandbox().stdlib;
   o.asOf = Date{2026, 11, 22};
   return o;
 }
@@ -226,6 +261,7 @@ void session(const std::uint8_t* data, std::size_t size) {
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   if (size == 0) return 0;
+  gSmallStdlib = data[0] & 2;
   if (data[0] & 1) session(data + 1, size - 1);
   else framed(data + 1, size - 1);
   return 0;

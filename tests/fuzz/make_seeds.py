@@ -8,8 +8,9 @@ Usage: make_seeds.py SOURCE_DIR OUT
 - facts: every JSON and YAML file of examples/ and tests/golden/, and files
   that match the schema of fuzz_facts' project, each behind the byte that
   chooses the format (0: JSON, 1: YAML);
-- lsp: sessions framed as an editor writes them (byte 0) and sessions of
-  fuzz_lsp's own form (byte 1) over small example files, plus the sessions
+- lsp: sessions framed as an editor writes them (first byte 0 or 2) and
+  sessions of fuzz_lsp's own form (1 or 3) over small example files, half
+  of them with fuzz_lsp's small stdlib (bit 2), plus the sessions
   written by hand in tests/fuzz/seeds/lsp/.
 Seeds larger than 64 KB are left out. The folder is written anew each time.
 """
@@ -48,7 +49,7 @@ def frame(message):
     return b"Content-Length: %d\r\n\r\n" % len(body) + body
 
 
-def editor_session(text):
+def editor_session(text, small_stdlib=False):
     uri = "file:///project/policy.tenet"
     msgs = [
         {"jsonrpc": "2.0", "id": 1, "method": "initialize",
@@ -78,13 +79,13 @@ def editor_session(text):
         {"jsonrpc": "2.0", "id": n + 2, "method": "shutdown"},
         {"jsonrpc": "2.0", "method": "exit"},
     ]
-    return b"\x00" + b"".join(frame(m) for m in msgs)
+    return (b"\x02" if small_stdlib else b"\x00") + b"".join(frame(m) for m in msgs)
 
 
-def own_session(text):
+def own_session(text, small_stdlib=False):
     """fuzz_lsp's session form: opcodes with their operands (see fuzz_lsp.cpp)."""
     data = text.encode()[:60000]
-    out = bytearray(b"\x01\x01")  # session form; the client watches files
+    out = bytearray(b"\x03\x01" if small_stdlib else b"\x01\x01")  # session form; the client watches files
     out += bytes([0, 0]) + struct.pack("<H", len(data)) + data  # open a.tenet
     for op in (2, 3, 4):  # hover, definition, completion on a.tenet, line 3, character 4
         out += bytes([op, 0, 3]) + struct.pack("<H", 4)
@@ -172,12 +173,12 @@ def main():
 
     small = [p for p in sources
              if os.path.getsize(p) <= 8 * 1024 and ("/examples/" in p or "/format/cases/" in p)]
-    for path in small[:: max(1, len(small) // 12)][:12]:
+    for k, path in enumerate(small[:: max(1, len(small) // 12)][:12]):
         with open(path, encoding="utf-8", errors="replace") as fh:
             text = fh.read()
         name = seed_name(src, path)
-        write(os.path.join(out, "lsp"), "editor-" + name, editor_session(text))
-        write(os.path.join(out, "lsp"), "session-" + name, own_session(text))
+        write(os.path.join(out, "lsp"), "editor-" + name, editor_session(text, k % 2 == 1))
+        write(os.path.join(out, "lsp"), "session-" + name, own_session(text, k % 2 == 0))
     hand = os.path.join(src, "tests", "fuzz", "seeds", "lsp")
     if os.path.isdir(hand):
         for f in sorted(os.listdir(hand)):

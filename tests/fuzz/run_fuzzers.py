@@ -103,7 +103,7 @@ def main():
     ap.add_argument("--seconds", type=int, default=600)
     ap.add_argument("--parallel", type=int, default=1, help="targets run at the same time")
     ap.add_argument("targets", nargs="*")
-    args = ap.parse_args()
+    args = ap.parse_intermixed_args()
     build, source = os.path.abspath(args.build), os.path.abspath(args.source)
     names = args.targets or list(TARGETS)
     for n in names:
