@@ -8,6 +8,7 @@
 #include <cstdio>
 #include <iostream>
 #include <sstream>
+#include <string_view>
 
 #include <nlohmann/json.hpp>
 
@@ -30,21 +31,22 @@ inline void expect(bool ok, const char* what) {
 
 /// A range may be absent (no file); a present one names a file and lies
 /// within its text, its end not before its beginning.
-inline void checkRange(const SourceManager& sm, SourceRange r, const char* what) {
+inline void checkRange(const SourceManager& sm, SourceRange r, const char* what, std::string_view code = {}) {
   if (!r.valid()) return;
-  expect(r.file < sm.size(), what);
-  const SourceFile& f = sm.file(r.file);
-  expect(r.begin <= r.end, what);
-  expect(r.end <= f.text.size(), what);
+  std::size_t size = r.file < sm.size() ? sm.file(r.file).text.size() : 0;
+  if (r.file < sm.size() && r.begin <= r.end && r.end <= size) return;
+  std::fprintf(stderr, "[%.*s] file %u of %zu, range %u..%u, file size %zu\n", static_cast<int>(code.size()),
+               code.data(), r.file, sm.size(), r.begin, r.end, size);
+  fail(what);
 }
 
 inline void checkDiagnostics(const SourceManager& sm, const DiagnosticEngine& diags) {
   std::size_t errors = 0, warnings = 0;
   for (const Diagnostic& d : diags.all()) {
-    checkRange(sm, d.range, "a diagnostic's range lies outside its file");
-    for (SourceRange r : d.extraRanges) checkRange(sm, r, "a diagnostic's extra range lies outside its file");
-    for (const DiagNote& n : d.notes) checkRange(sm, n.range, "a note's range lies outside its file");
-    for (const FixIt& f : d.fixits) checkRange(sm, f.range, "a fix-it's range lies outside its file");
+    checkRange(sm, d.range, "a diagnostic's range lies outside its file", d.name());
+    for (SourceRange r : d.extraRanges) checkRange(sm, r, "a diagnostic's extra range lies outside its file", d.name());
+    for (const DiagNote& n : d.notes) checkRange(sm, n.range, "a note's range lies outside its file", d.name());
+    for (const FixIt& f : d.fixits) checkRange(sm, f.range, "a fix-it's range lies outside its file", d.name());
     expect(!d.message.empty(), "a diagnostic without a message");
     errors += d.severity == Severity::Error;
     warnings += d.severity == Severity::Warning;
