@@ -60,7 +60,7 @@ fuzz: fuzz-build
 	python3 tests/fuzz/run_fuzzers.py $(FUZZ_DIR) . --seconds $(FUZZ_SECONDS)
 
 fuzz-smoke: fuzz-build
-	python3 tests/fuzz/run_fuzzers.py $(FUZZ_DIR) . --seconds $(FUZZ_SMOKE_SECONDS)
+	python3 tests/fuzz/run_fuzzers.py $(FUZZ_DIR) . --seconds $(FUZZ_SMOKE_SECONDS) --seeds-only
 
 demo: build
 	@echo

@@ -2,11 +2,13 @@
 """Runs the libFuzzer fuzz targets of a TENET_FUZZ build (`make fuzz`,
 `make fuzz-smoke`; see docs/fuzzing.md).
 
-Usage: run_fuzzers.py BUILD_DIR SOURCE_DIR [--seconds N] [--parallel N] [TARGET...]
+Usage: run_fuzzers.py BUILD_DIR SOURCE_DIR [--seconds N] [--parallel N] [--seeds-only] [TARGET...]
 
 Each target runs for N seconds (default 600) on its corpus, BUILD_DIR/corpus/
 <target>, which keeps what the runs before found; the generated seeds and the
-committed regressions are read along with it. Inputs that crash, leak, time
+committed regressions are read along with it. With --seeds-only (`make
+fuzz-smoke`), a target starts from the seeds and regressions alone and keeps
+nothing, so that a short run does not spend its time replaying a large corpus. Inputs that crash, leak, time
 out or run out of memory are written to BUILD_DIR/artifacts/<target>/, and
 the run fails, saying how to reproduce each. Every run is logged, with the
 commit, the time and the outcome, to BUILD_DIR/fuzz-runs.tsv.
@@ -14,7 +16,9 @@ commit, the time and the outcome, to BUILD_DIR/fuzz-runs.tsv.
 import argparse
 import datetime
 import os
+import shutil
 import subprocess
+import tempfile
 import sys
 import time
 
@@ -40,12 +44,12 @@ def commit(source_dir):
         return "unknown"
 
 
-def start(name, build, source, seconds):
+def start(name, build, source, seconds, seeds_only):
     conf = TARGETS[name]
     binary = os.path.join(build, "tests", "fuzz", f"fuzz_{name}")
     if not os.path.exists(binary):
         sys.exit(f"run_fuzzers: {binary} is missing; run `make fuzz-build` first")
-    corpus = os.path.join(build, "corpus", name)
+    corpus = tempfile.mkdtemp(prefix=f"tenet-fuzz-{name}-") if seeds_only else os.path.join(build, "corpus", name)
     artifacts = os.path.join(build, "artifacts", name)
     os.makedirs(corpus, exist_ok=True)
     os.makedirs(artifacts, exist_ok=True)
@@ -62,12 +66,14 @@ def start(name, build, source, seconds):
     print(f"fuzz_{name}: {seconds} s, log in {log.name}", flush=True)
     proc = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT, env=env)
     return {"name": name, "proc": proc, "log": log, "artifacts": artifacts, "before": before, "binary": binary,
-            "start": time.time()}
+            "start": time.time(), "scratch": corpus if seeds_only else None}
 
 
 def finish(run, build, source, rev, seconds):
     code = run["proc"].wait()
     run["log"].close()
+    if run["scratch"]:
+        shutil.rmtree(run["scratch"], ignore_errors=True)
     elapsed = time.time() - run["start"]
     found = sorted(f for f in set(os.listdir(run["artifacts"])) - run["before"] if f.startswith(PROBLEMS))
     execs = ""
@@ -102,6 +108,7 @@ def main():
     ap.add_argument("source")
     ap.add_argument("--seconds", type=int, default=600)
     ap.add_argument("--parallel", type=int, default=1, help="targets run at the same time")
+    ap.add_argument("--seeds-only", action="store_true", help="start from the seeds alone and keep no corpus")
     ap.add_argument("targets", nargs="*")
     args = ap.parse_intermixed_args()
     build, source = os.path.abspath(args.build), os.path.abspath(args.source)
@@ -115,7 +122,7 @@ def main():
     running = []
     while pending or running:
         while pending and len(running) < max(1, args.parallel):
-            running.append(start(pending.pop(0), build, source, args.seconds))
+            running.append(start(pending.pop(0), build, source, args.seconds, args.seeds_only))
         run = running.pop(0)
         ok = finish(run, build, source, rev, args.seconds) and ok
     print("all fuzz targets ran clean" if ok else "some fuzz targets found problems (above)")
