@@ -5,7 +5,8 @@ BUILD_DIR ?= build
 JOBS ?= $(shell nproc)
 CMAKE_FLAGS ?= -DCMAKE_BUILD_TYPE=RelWithDebInfo -DTENET_WERROR=ON
 
-.PHONY: all deps configure build test test-sanitize demo clean update-reports update-site update-format screenshots
+.PHONY: all deps configure build test test-sanitize demo clean update-reports update-site update-format screenshots \
+	fuzz-build fuzz fuzz-smoke
 
 all: build
 
@@ -22,6 +23,7 @@ build: configure
 
 test: build
 	ctest --test-dir $(BUILD_DIR) --output-on-failure -j $(JOBS)
+	$(MAKE) fuzz-smoke
 
 # The whole test suite again, built with AddressSanitizer and
 # UndefinedBehaviorSanitizer: any memory error, leak or undefined behaviour
@@ -48,6 +50,26 @@ $(SANITIZE_DIR)/CMakeCache.txt:
 test-sanitize: deps $(SANITIZE_DIR)/CMakeCache.txt
 	cmake --build $(SANITIZE_DIR) -j $(JOBS)
 	$(SANITIZE_ENV) ctest --test-dir $(SANITIZE_DIR) --output-on-failure -j $(JOBS)
+
+# The fuzz targets (docs/fuzzing.md), built with clang and libFuzzer in
+# their own tree. `make fuzz` runs each for FUZZ_SECONDS; the corpus each
+# builds up is kept in $(FUZZ_DIR)/corpus, what fails in $(FUZZ_DIR)/artifacts.
+FUZZ_DIR ?= build-fuzz
+FUZZ_SECONDS ?= 600
+FUZZ_SMOKE_SECONDS ?= 20
+
+$(FUZZ_DIR)/CMakeCache.txt:
+	CC=clang CXX=clang++ cmake -S . -B $(FUZZ_DIR) -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+	  -DTENET_FUZZ=ON -DBUILD_TESTING=OFF
+
+fuzz-build: deps $(FUZZ_DIR)/CMakeCache.txt
+	cmake --build $(FUZZ_DIR) -j $(JOBS) --target tenet_fuzzers
+
+fuzz: fuzz-build
+	python3 tests/fuzz/run_fuzzers.py $(FUZZ_DIR) . --seconds $(FUZZ_SECONDS)
+
+fuzz-smoke: fuzz-build
+	python3 tests/fuzz/run_fuzzers.py $(FUZZ_DIR) . --seconds $(FUZZ_SMOKE_SECONDS) --seeds-only
 
 demo: build
 	@echo

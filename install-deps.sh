@@ -18,6 +18,8 @@ packages=(
 if ! $build_only; then
   packages+=(
     catch2 python3-jsonschema
+    # The fuzz targets: clang with libFuzzer and the sanitizers' runtimes.
+    clang libclang-rt-14-dev
     # Tests of the generated site: HTML validation, rendering to PNG and PDF.
     tidy chromium poppler-utils fonts-dejavu-core
     # Tests in the tools users work with: an editor as the language server's

@@ -451,6 +451,20 @@ class AstBuilder {
   const std::set<std::size_t>& unterminated_;
 
   SourceRange range(antlr4::Token* t) const {
+    // A token that error recovery made up (a missing name or number) is not
+    // in the text: it stands, empty, at the line and column it was missed.
+    if (t->getStartIndex() == INVALID_INDEX) {
+      const SourceFile& f = sm_.file(file_);
+      std::size_t line = t->getLine();
+      if (line == 0 || line > f.lineStarts.size()) return SourceRange{file_, 0, 0};
+      std::string_view text = sm_.lineText(file_, static_cast<std::uint32_t>(line));
+      std::size_t i = 0;
+      for (std::size_t k = 0; k < t->getCharPositionInLine() && i < text.size(); ++k)
+        for (++i; i < text.size() && (static_cast<unsigned char>(text[i]) & 0xC0) == 0x80; ++i) {
+        }
+      auto at = static_cast<std::uint32_t>(f.lineStarts[line - 1] + i);
+      return SourceRange{file_, at, at};
+    }
     return SourceRange{file_, map_(t->getStartIndex()), map_(t->getStopIndex() + 1)};
   }
   SourceRange range(antlr4::ParserRuleContext* c) const {
@@ -820,6 +834,8 @@ class AstBuilder {
   }
 
   std::int64_t integer(antlr4::Token* t) {
+    // A number error recovery made up: the syntax error says it is missing.
+    if (t->getStartIndex() == INVALID_INDEX) return 1;
     std::string s = t->getText();
     std::int64_t v = 0;
     auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
