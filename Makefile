@@ -112,4 +112,4 @@ screenshots: build
 	python3 tests/site/check_render.py $(BUILD_DIR)/tenet . --update-docs
 
 clean:
-	rm -rf $(BUILD_DIR) $(SANITIZE_DIR)
+	rm -rf $(BUILD_DIR) $(SANITIZE_DIR) $(FUZZ_DIR)
